@@ -184,7 +184,8 @@ pub struct PacketInfo {
     /// True when decoding can start here.
     pub keyframe: bool,
     /// Sample frames at the end of this packet that are padding and must be discarded
-    /// (the end trimming of RFC 7845 / Matroska `DiscardPadding`). Zero for video.
+    /// (the end trimming of RFC 7845 / Matroska `DiscardPadding`), counted at the track's
+    /// [`CodecConfig::sample_rate`] (48 kHz for Opus, whatever the input rate). Zero for video.
     pub discard_samples: u32,
 }
 

@@ -1,0 +1,77 @@
+//! `mediarec`: record like a browser's MediaRecorder, from the command line.
+//!
+//! Exit status: 0 success; 2 bad usage or bad input (the message names the spec error);
+//! 1 a failure while running, after everything recorded so far was saved.
+
+mod inspect;
+mod record;
+mod types;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Record audio like the web's MediaRecorder: WebM, Matroska or Ogg, seekable files,
+/// timesliced chunks, pause and resume.
+#[derive(Parser)]
+#[command(name = "mediarec", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List capture devices like enumerateDevices(), synthetic sources included.
+    ///
+    /// Example: mediarec devices --json
+    Devices(types::DevicesArgs),
+    /// List what this build can record, or answer isTypeSupported for each MIME given.
+    ///
+    /// Example: mediarec types 'audio/webm;codecs=opus' 'audio/ogg;codecs=vp8'
+    Types(types::TypesArgs),
+    /// Record a stream into a file (seekable) or stdout (live).
+    ///
+    /// Example: mediarec record --source tone:440 --duration 5s out.webm
+    Record(Box<record::RecordArgs>),
+    /// Describe a recording: container, tracks, duration, index, problems.
+    ///
+    /// Example: mediarec inspect out.webm --json
+    Inspect(inspect::InspectArgs),
+}
+
+/// A failure with the exit status it deserves.
+pub struct Failure {
+    /// 2: bad usage or input; 1: failed while running.
+    pub status: u8,
+    /// What to tell the user.
+    pub message: String,
+}
+
+impl Failure {
+    /// Bad usage or bad input.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure { status: 2, message: message.into() }
+    }
+    /// A failure while running.
+    pub fn runtime(message: impl Into<String>) -> Self {
+        Failure { status: 1, message: message.into() }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Devices(a) => types::devices(&a),
+        Command::Types(a) => types::types(&a),
+        Command::Record(a) => record::record(*a),
+        Command::Inspect(a) => inspect::inspect(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("mediarec: {}", f.message);
+            ExitCode::from(f.status)
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! `mediarec record`.
+
+use std::fs::File;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration as StdDuration, Instant as StdInstant};
+
+use clap::{Args, ValueEnum};
+use mediarec::{
+    AudioInput, Destination, Event, FacadeError, MediaRecorder, MediaRecorderOptions, MediaStream,
+    SynthInput,
+};
+use mediarec_core::{BitrateMode, DomErrorName, Duration};
+use mediarec_source_synth::{Noise, Sweep, Tone};
+use serde_json::json;
+
+use crate::Failure;
+
+/// Rate and channels of the synthetic sources (what a typical microphone delivers).
+const SYNTH_RATE: u32 = 48_000;
+const SYNTH_CHANNELS: u16 = 2;
+
+/// Arguments of `mediarec record`.
+#[derive(Args)]
+#[command(after_help = "Examples:
+  mediarec record --source tone:440 --duration 5s out.webm
+  mediarec record --timeslice 1000 --chunks chunks/ --events - out.webm
+  mediarec record --mime 'audio/ogg;codecs=opus' --duration 10s out.ogg
+  echo stop | mediarec record --control stdin out.webm")]
+pub struct RecordArgs {
+    /// Where to write; "-" writes live output to stdout.
+    output: String,
+    /// A source: tone[:HZ], noise, sweep (default: the microphone, else a 440 Hz tone).
+    #[arg(long = "source", value_name = "SPEC")]
+    sources: Vec<String>,
+    /// MIME type to record, e.g. 'audio/webm;codecs=opus' (the default), 'audio/ogg;codecs=opus'.
+    #[arg(long, value_name = "TYPE", default_value = "")]
+    mime: String,
+    /// How much to record: 5s, 1500ms, 2m (default: until stopped or the source ends).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    duration: Option<Duration>,
+    /// start(timeslice): a dataavailable blob at least every MS milliseconds.
+    #[arg(long, value_name = "MS", value_parser = parse_timeslice)]
+    timeslice: Option<u32>,
+    /// Also write each dataavailable blob to DIR/chunk-00000.EXT, -00001, …
+    #[arg(long, value_name = "DIR")]
+    chunks: Option<PathBuf>,
+    /// One JSON object per line per recorder event, to PATH or "-" (stdout).
+    #[arg(long, value_name = "PATH|-")]
+    events: Option<String>,
+    /// Read commands from stdin, one per line: pause, resume, request-data, stop.
+    #[arg(long, value_name = "stdin")]
+    control: Option<Control>,
+    /// audioBitsPerSecond, e.g. 64000.
+    #[arg(long, value_name = "BPS")]
+    audio_bitrate: Option<u32>,
+    /// videoBitsPerSecond.
+    #[arg(long, value_name = "BPS")]
+    video_bitrate: Option<u32>,
+    /// bitsPerSecond: a total split between audio and video.
+    #[arg(long, value_name = "BPS")]
+    bitrate: Option<u32>,
+    /// audioBitrateMode.
+    #[arg(long, value_name = "MODE")]
+    bitrate_mode: Option<Mode>,
+    /// videoKeyFrameIntervalDuration in milliseconds.
+    #[arg(long, value_name = "MS")]
+    keyframe_interval_ms: Option<f64>,
+    /// videoKeyFrameIntervalCount.
+    #[arg(long, value_name = "N")]
+    keyframe_interval_frames: Option<u32>,
+    /// Write a live (unknown-size, unindexed) file even when OUTPUT could be patched.
+    #[arg(long)]
+    live: bool,
+    /// No progress display.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Where commands come from.
+#[derive(Clone, Copy, ValueEnum)]
+enum Control {
+    /// Standard input.
+    Stdin,
+}
+
+/// `audioBitrateMode`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Mode {
+    /// Constant bitrate.
+    Constant,
+    /// Variable bitrate (the default).
+    Variable,
+}
+
+/// Parses `5s`, `1500ms`, `2m`, `1.5s`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit_us) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 1_000.0)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1_000_000.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60_000_000.0)
+    } else if let Some(n) = s.strip_suffix('h') {
+        (n, 3_600_000_000.0)
+    } else {
+        return Err(format!("'{s}' needs a unit: 5s, 1500ms, 2m"));
+    };
+    let v: f64 = num.trim().parse().map_err(|_| format!("'{s}' is not a duration"))?;
+    if !v.is_finite() || v <= 0.0 {
+        return Err(format!("'{s}' must be a positive duration"));
+    }
+    Ok(Duration::from_micros((v * unit_us) as u64))
+}
+
+fn parse_timeslice(s: &str) -> Result<u32, String> {
+    let v: i64 = s.trim().parse().map_err(|_| format!("'{s}' is not a number of milliseconds"))?;
+    u32::try_from(v).map_err(|_| format!("the timeslice must be 0 to 4294967295 ms, not {v}"))
+}
+
+/// Builds the input for one `--source` spec.
+fn open_source(spec: &str) -> Result<Box<dyn AudioInput>, Failure> {
+    let (kind, arg) = spec.split_once(':').unwrap_or((spec, ""));
+    match kind {
+        "tone" => {
+            let hz = if arg.is_empty() {
+                440.0
+            } else {
+                arg.parse::<f64>()
+                    .ok()
+                    .filter(|f| *f > 0.0 && *f < SYNTH_RATE as f64 / 2.0)
+                    .ok_or_else(|| {
+                        Failure::usage(format!("tone frequency '{arg}' must be between 0 and 24000 Hz"))
+                    })?
+            };
+            let label = format!("{hz} Hz tone");
+            Ok(Box::new(SynthInput::new(Tone::new(hz, SYNTH_RATE, SYNTH_CHANNELS), &label)))
+        }
+        "noise" => Ok(Box::new(SynthInput::new(
+            Noise::new(0x5eed, SYNTH_RATE, SYNTH_CHANNELS),
+            "white noise",
+        ))),
+        "sweep" => Ok(Box::new(SynthInput::new(
+            Sweep::new(20.0, 20_000.0, Duration::from_secs(10), SYNTH_RATE, SYNTH_CHANNELS),
+            "sine sweep",
+        ))),
+        "mic" => Err(Failure::usage(
+            "NotFoundError: no microphone backend in this build; use --source tone",
+        )),
+        _ => Err(Failure::usage(format!(
+            "unknown source '{spec}': use tone[:HZ], noise or sweep (see mediarec record --help)"
+        ))),
+    }
+}
+
+fn extension(mime: &str) -> &'static str {
+    let lower = mime.to_ascii_lowercase();
+    if lower.contains("ogg") {
+        "ogg"
+    } else if lower.contains("matroska") {
+        "mka"
+    } else {
+        "webm"
+    }
+}
+
+/// Something the control loop must act on.
+enum Input {
+    Command(String),
+    Closed,
+}
+
+pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
+    let started = StdInstant::now();
+    if a.keyframe_interval_ms.is_some() && a.keyframe_interval_frames.is_some() {
+        return Err(Failure::usage(
+            "NotSupportedError: --keyframe-interval-ms and --keyframe-interval-frames are exclusive",
+        ));
+    }
+    let mime = if a.mime.is_empty() { "audio/webm;codecs=opus".to_string() } else { a.mime.clone() };
+    let specs = if a.sources.is_empty() { vec!["tone:440".to_string()] } else { a.sources.clone() };
+    let mut stream = MediaStream::new();
+    for s in &specs {
+        stream.add_audio(open_source(s)?);
+    }
+    if let Some(dir) = &a.chunks {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Failure::usage(format!("cannot create the chunk directory {}: {e}", dir.display()))
+        })?;
+    }
+    let mut events_out: Option<Box<dyn Write>> = match a.events.as_deref() {
+        None => None,
+        Some("-") => Some(Box::new(std::io::stdout())),
+        Some(path) => Some(Box::new(File::create(path).map_err(|e| {
+            Failure::usage(format!("cannot write events to {path}: {e}"))
+        })?)),
+    };
+    if a.output == "-" && a.events.as_deref() == Some("-") {
+        return Err(Failure::usage("--events - and OUTPUT - would both write to stdout"));
+    }
+    let destination = if a.output == "-" {
+        Destination::Writer(Box::new(std::io::stdout()))
+    } else {
+        Destination::file(&a.output)
+            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", a.output)))?
+    };
+    let options = MediaRecorderOptions {
+        mime_type: mime.clone(),
+        audio_bits_per_second: a.audio_bitrate,
+        video_bits_per_second: a.video_bitrate,
+        bits_per_second: a.bitrate,
+        audio_bitrate_mode: match a.bitrate_mode {
+            Some(Mode::Constant) => BitrateMode::Constant,
+            _ => BitrateMode::Variable,
+        },
+        video_key_frame_interval_duration: a.keyframe_interval_ms,
+        video_key_frame_interval_count: a.keyframe_interval_frames,
+        max_duration: a.duration,
+        keep_blobs: a.chunks.is_some(),
+        live: a.live,
+    };
+    let recorder = MediaRecorder::new(stream, options, destination).map_err(|e| match e {
+        FacadeError::Recorder(e) => Failure::usage(format!(
+            "{e} ('{mime}'; `mediarec types` lists what this build records)"
+        )),
+        other => Failure::runtime(other.to_string()),
+    })?;
+
+    let stop_flag = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop_flag))
+            .map_err(|e| Failure::runtime(format!("cannot handle signals: {e}")))?;
+    }
+    let (input_tx, input_rx) = mpsc::channel();
+    if a.control.is_some() {
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lock().lines() {
+                let Ok(line) = line else { break };
+                if input_tx.send(Input::Command(line.trim().to_string())).is_err() {
+                    return;
+                }
+            }
+            let _ = input_tx.send(Input::Closed);
+        });
+    }
+
+    recorder.start(a.timeslice).map_err(|e| Failure::usage(e.to_string()))?;
+    let status = !a.quiet && a.output != "-" && std::io::stderr().is_terminal();
+    let ext = extension(&mime);
+    let mut chunk_index = 0u32;
+    let mut failure: Option<String> = None;
+    let mut stopping = false;
+    let mut last_status = StdInstant::now();
+    loop {
+        if stop_flag.load(Ordering::Relaxed) && !stopping {
+            stopping = true;
+            recorder.stop();
+        }
+        while let Ok(input) = input_rx.try_recv() {
+            match input {
+                Input::Command(c) => {
+                    let r = match c.as_str() {
+                        "pause" => recorder.pause(),
+                        "resume" => recorder.resume(),
+                        "request-data" | "requestData" => recorder.request_data(),
+                        "stop" => {
+                            recorder.stop();
+                            Ok(())
+                        }
+                        "" => Ok(()),
+                        other => {
+                            eprintln!("mediarec: unknown command '{other}' (pause, resume, request-data, stop)");
+                            Ok(())
+                        }
+                    };
+                    if let Err(e) = r {
+                        eprintln!("mediarec: {c}: {e}");
+                    }
+                }
+                Input::Closed => {}
+            }
+        }
+        let event = match recorder.events().recv_timeout(StdDuration::from_millis(50)) {
+            Ok(e) => Some(e),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        if status && last_status.elapsed() >= StdDuration::from_millis(100) {
+            last_status = StdInstant::now();
+            print_status(&recorder);
+        }
+        let Some(event) = event else { continue };
+        let wall_ms = started.elapsed().as_millis() as u64;
+        let state = recorder.state().as_str();
+        let line = match &event {
+            Event::Start { mime_type } => {
+                json!({"type": "start", "mimeType": mime_type, "state": state, "wall_ms": wall_ms})
+            }
+            Event::DataAvailable { data, size, timecode } => {
+                if let Some(dir) = &a.chunks {
+                    let path = dir.join(format!("chunk-{chunk_index:05}.{ext}"));
+                    chunk_index += 1;
+                    if let Err(e) = std::fs::write(&path, data) {
+                        failure.get_or_insert(format!("cannot write {}: {e}", path.display()));
+                    }
+                }
+                json!({"type": "dataavailable", "size": size, "timecode": timecode, "state": state, "wall_ms": wall_ms})
+            }
+            Event::Error { name, message } => {
+                failure.get_or_insert(format!("{name}: {message}"));
+                json!({"type": "error", "name": name.as_str(), "message": message, "state": state, "wall_ms": wall_ms})
+            }
+            other => json!({"type": other.name(), "state": state, "wall_ms": wall_ms}),
+        };
+        if let Some(out) = events_out.as_mut() {
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        }
+        if matches!(event, Event::Stop) {
+            break;
+        }
+    }
+    if status {
+        eprintln!();
+    }
+    let summary = recorder.close().map_err(|e| Failure::runtime(e.to_string()))?;
+    if let Some(f) = failure.or(summary.error.map(|n: DomErrorName| n.to_string())) {
+        return Err(Failure::runtime(format!("{f} (what was recorded before is saved)")));
+    }
+    if !a.quiet && a.output != "-" {
+        eprintln!(
+            "mediarec: recorded {:.2} s, {} bytes to {}",
+            summary.media_time.as_millis_f64() / 1000.0,
+            summary.bytes,
+            Path::new(&a.output).display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_status(recorder: &MediaRecorder) {
+    let s = recorder.snapshot();
+    let secs = s.media_time.as_millis_f64() / 1000.0;
+    let kbps = if secs > 0.0 { s.bytes as f64 * 8.0 / secs / 1000.0 } else { 0.0 };
+    let meters: Vec<String> = s
+        .peak_dbfs
+        .iter()
+        .map(|db| {
+            let db = if db.is_finite() { db.max(-60.0) } else { -60.0 };
+            let filled = ((db + 60.0) / 60.0 * 12.0).round() as usize;
+            format!("{}{} {:>5.1} dB", "█".repeat(filled), "·".repeat(12 - filled.min(12)), db)
+        })
+        .collect();
+    eprint!(
+        "\r\x1b[2K{} {:>7.1}s  {:<9} {:>8.1} kB {:>6.1} kb/s  {}",
+        if s.state == mediarec::RecordingState::Paused { "‖" } else { "●" },
+        secs,
+        s.state.as_str(),
+        s.bytes as f64 / 1000.0,
+        kbps,
+        meters.join("  ")
+    );
+    let _ = std::io::stderr().flush();
+}

@@ -1,0 +1,111 @@
+//! `mediarec types` and `mediarec devices`.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use mediarec::{SUPPORTED, StdFormats};
+use mediarec_core::{CodecId, ContainerId};
+use serde_json::json;
+
+use crate::Failure;
+
+/// Arguments of `mediarec types`.
+#[derive(Args)]
+pub struct TypesArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// MIME types to check, as isTypeSupported would.
+    mime: Vec<String>,
+}
+
+/// The MIME type recording `codec` into `container` reports.
+pub fn mime_for(container: ContainerId, codec: CodecId) -> String {
+    let sub = match container {
+        ContainerId::WebM => "webm",
+        ContainerId::Matroska => "x-matroska",
+        _ => "ogg",
+    };
+    format!("audio/{sub};codecs={}", codec.mime_name())
+}
+
+/// Every type this build records, without duplicates.
+pub fn all_types() -> Vec<String> {
+    let mut v: Vec<String> = SUPPORTED.iter().map(|&(c, k)| mime_for(c, k)).collect();
+    v.dedup();
+    v
+}
+
+pub fn types(a: &TypesArgs) -> Result<ExitCode, Failure> {
+    let formats = StdFormats::default();
+    if a.mime.is_empty() {
+        let all = all_types();
+        if a.json {
+            println!("{}", json!(all));
+        } else {
+            for t in all {
+                println!("{t}");
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut all = true;
+    let mut rows = Vec::new();
+    for m in &a.mime {
+        let ok = mediarec_recorder::is_type_supported(&formats, m);
+        all &= ok;
+        rows.push(json!({ "type": m, "supported": ok }));
+        if !a.json {
+            println!("{m}: {}", if ok { "supported" } else { "not supported" });
+        }
+    }
+    if a.json {
+        println!("{}", json!(rows));
+    }
+    Ok(if all { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Arguments of `mediarec devices`.
+#[derive(Args)]
+pub struct DevicesArgs {
+    /// Print JSON (an array of MediaDeviceInfo).
+    #[arg(long)]
+    json: bool,
+}
+
+/// A capture device as `enumerateDevices()` describes it.
+pub struct DeviceInfo {
+    pub kind: &'static str,
+    pub device_id: String,
+    pub label: String,
+    pub group_id: String,
+}
+
+/// The built-in synthetic sources; their ids are fixed, so they stay the same across runs.
+pub fn synthetic_devices() -> Vec<DeviceInfo> {
+    [("tone", "440 Hz tone (synthetic)"), ("noise", "White noise (synthetic)"), ("sweep", "Sine sweep 20 Hz–20 kHz (synthetic)")]
+        .into_iter()
+        .map(|(id, label)| DeviceInfo {
+            kind: "audioinput",
+            device_id: format!("synthetic:{id}"),
+            label: label.into(),
+            group_id: "synthetic".into(),
+        })
+        .collect()
+}
+
+pub fn devices(a: &DevicesArgs) -> Result<ExitCode, Failure> {
+    let list = synthetic_devices();
+    if a.json {
+        let v: Vec<_> = list
+            .iter()
+            .map(|d| json!({"kind": d.kind, "deviceId": d.device_id, "label": d.label, "groupId": d.group_id}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        for d in list {
+            println!("{:<11} {:<18} {}", d.kind, d.device_id, d.label);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

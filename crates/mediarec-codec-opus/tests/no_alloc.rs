@@ -1,0 +1,99 @@
+//! After construction, pushing, pulling and finishing must not allocate: a recorder calls
+//! them for every audio block. A counting global allocator checks this thread's Rust heap
+//! use (libopus itself works on its own state and the stack).
+#![allow(unsafe_code, clippy::unwrap_used)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use mediarec_codec_opus::{OpusEncoder, OpusOptions};
+use mediarec_core::{
+    AudioEncoder, AudioFrame, AudioParams, BitrateMode, Duration, EncoderSettings, Samples,
+};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|c| c.set(c.get() + 1));
+        // SAFETY: same contract as our caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System.alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+#[test]
+fn encoding_does_not_allocate_after_construction() {
+    let mut enc = OpusEncoder::new(
+        AudioParams {
+            sample_rate: 48_000,
+            channels: 2,
+        },
+        EncoderSettings {
+            bits_per_second: 96_000,
+            bitrate_mode: BitrateMode::Variable,
+        },
+        OpusOptions::default(),
+    )
+    .unwrap();
+    let floats = [0.1f32; 441 * 2];
+    let ints = [1_000i16; 441 * 2];
+    let mut packet = [0u8; 4_000];
+
+    let before = allocations();
+    let mut packets = 0;
+    for i in 0..200u64 {
+        let samples = if i % 2 == 0 {
+            Samples::F32(&floats)
+        } else {
+            Samples::I16(&ints)
+        };
+        let frame = AudioFrame {
+            samples,
+            channels: 2,
+            sample_rate: 48_000,
+            timestamp: Duration::from_samples(441 * i, 48_000),
+        };
+        let mut taken = 0;
+        while taken < frame.frames() {
+            let rest = match samples {
+                Samples::F32(s) => Samples::F32(&s[taken * 2..]),
+                Samples::I16(s) => Samples::I16(&s[taken * 2..]),
+            };
+            taken += enc
+                .push(&AudioFrame {
+                    samples: rest,
+                    ..frame
+                })
+                .unwrap();
+            while enc.pull(&mut packet).unwrap().is_some() {
+                packets += 1;
+            }
+        }
+    }
+    enc.finish().unwrap();
+    while enc.pull(&mut packet).unwrap().is_some() {
+        packets += 1;
+    }
+    assert_eq!(allocations(), before);
+    assert_eq!(packets, (200 * 441 + 312usize).div_ceil(960));
+    // The counter works: an allocation is seen.
+    let v = std::hint::black_box(vec![0u8; 16]);
+    assert_eq!(allocations(), before + 1);
+    drop(v);
+}

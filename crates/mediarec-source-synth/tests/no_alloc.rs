@@ -1,0 +1,58 @@
+//! Generating audio must never touch the heap: the crate is meant for firmware without an
+//! allocator. A counting global allocator proves it for this thread.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use mediarec_core::Duration;
+use mediarec_source_synth::{AudioSource, Noise, Sweep, Tone};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|c| c.set(c.get() + 1));
+        // SAFETY: same contract as our caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System.alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+#[test]
+fn generating_does_not_allocate() {
+    let mut block = [0.0f32; 1024];
+    let before = allocations();
+    let mut tone = Tone::new(440.0, 48_000, 2).with_amplitude(0.3);
+    let mut noise = Noise::new(9, 48_000, 2);
+    let mut sweep = Sweep::new(20.0, 20_000.0, Duration::from_secs(1), 48_000, 2);
+    let mut samples = 0usize;
+    for _ in 0..100 {
+        let sources: [&mut dyn AudioSource; 3] = [&mut tone, &mut noise, &mut sweep];
+        for s in sources {
+            s.fill(&mut block);
+            samples += s.fill_frame(&mut block).samples.len();
+        }
+    }
+    assert_eq!(allocations(), before);
+    assert_eq!(samples, 300 * 1024);
+    // The counter works: an allocation is seen.
+    let v = std::hint::black_box(vec![0u8; 16]);
+    assert_eq!(allocations(), before + 1);
+    drop(v);
+}

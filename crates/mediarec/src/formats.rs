@@ -1,0 +1,213 @@
+//! What this build records: the registry of containers and codecs behind
+//! `isTypeSupported` and `start()`.
+
+use mediarec_codec_opus::{OpusEncoder, OpusError, OpusOptions};
+use mediarec_codec_pcm::{PcmEncoder, PcmError, PcmFormat};
+use mediarec_core::{
+    AudioEncoder, AudioFrame, AudioParams, ByteSink, CodecConfig, CodecId, ContainerId,
+    Duration, EncoderSettings, Error as _, ErrorKind, Formats, MediaKind, MuxTrack, Muxer,
+    NoEncoder, Packet, PacketInfo, VideoParams,
+};
+use mediarec_ogg::OggOpusMuxer;
+use mediarec_webm::WebmMuxer;
+
+/// Every (container, codec) pair this build records, in the order `mediarec types` lists
+/// them.
+pub const SUPPORTED: &[(ContainerId, CodecId)] = &[
+    (ContainerId::WebM, CodecId::Opus),
+    (ContainerId::WebM, CodecId::PcmF32),
+    (ContainerId::Matroska, CodecId::Opus),
+    (ContainerId::Matroska, CodecId::PcmF32),
+    (ContainerId::Matroska, CodecId::PcmS16),
+    (ContainerId::Ogg, CodecId::Opus),
+];
+
+/// The formats of this build: WebM and Matroska (Opus, PCM), Ogg (Opus).
+///
+/// ```
+/// use mediarec::StdFormats;
+/// use mediarec_recorder::is_type_supported;
+/// assert!(is_type_supported(&StdFormats::default(), "audio/webm;codecs=opus"));
+/// assert!(is_type_supported(&StdFormats::default(), "audio/ogg; codecs=\"opus\""));
+/// assert!(!is_type_supported(&StdFormats::default(), "audio/ogg;codecs=vp8"));
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StdFormats {
+    /// Opus encoder choices (complexity, frame duration).
+    pub opus: OpusOptions,
+}
+
+impl Formats for StdFormats {
+    type Audio = AnyAudioEncoder;
+    type Video = NoEncoder;
+    type Muxer = AnyMuxer;
+
+    fn supports(&self, container: ContainerId, codec: CodecId) -> bool {
+        SUPPORTED.contains(&(container, codec))
+    }
+
+    fn supports_container(&self, container: ContainerId) -> bool {
+        SUPPORTED.iter().any(|&(c, _)| c == container)
+    }
+
+    fn default_codec(&self, _: ContainerId, kind: MediaKind) -> Option<CodecId> {
+        match kind {
+            MediaKind::Audio => Some(CodecId::Opus),
+            MediaKind::Video => None,
+        }
+    }
+
+    fn audio_encoder(
+        &mut self,
+        codec: CodecId,
+        input: AudioParams,
+        settings: EncoderSettings,
+    ) -> Result<AnyAudioEncoder, ErrorKind> {
+        match codec {
+            CodecId::Opus => OpusEncoder::new(input, settings, self.opus)
+                .map(AnyAudioEncoder::Opus)
+                .map_err(|e| e.kind()),
+            CodecId::PcmF32 => {
+                PcmEncoder::try_new(input, PcmFormat::F32).map(|e| AnyAudioEncoder::Pcm(Box::new(e)))
+            }
+            CodecId::PcmS16 => {
+                PcmEncoder::try_new(input, PcmFormat::S16).map(|e| AnyAudioEncoder::Pcm(Box::new(e)))
+            }
+            _ => Err(ErrorKind::Unsupported),
+        }
+    }
+
+    fn video_encoder(
+        &mut self,
+        _: CodecId,
+        _: VideoParams,
+        _: EncoderSettings,
+    ) -> Result<NoEncoder, ErrorKind> {
+        Err(ErrorKind::Unsupported)
+    }
+
+    fn muxer(&mut self, container: ContainerId) -> Result<AnyMuxer, ErrorKind> {
+        match container {
+            ContainerId::WebM | ContainerId::Matroska => WebmMuxer::for_container(container)
+                .map(|m| AnyMuxer::Webm(Box::new(m)))
+                .map_err(|e| e.kind()),
+            ContainerId::Ogg => Ok(AnyMuxer::Ogg(Box::new(OggOpusMuxer::new()))),
+            _ => Err(ErrorKind::Unsupported),
+        }
+    }
+}
+
+/// One of this build's audio encoders.
+pub enum AnyAudioEncoder {
+    /// libopus.
+    Opus(OpusEncoder),
+    /// PCM (boxed: it holds a packet-sized buffer inline).
+    Pcm(Box<PcmEncoder>),
+}
+
+/// The error of any of this build's encoders or muxers, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnyError(pub ErrorKind);
+
+impl mediarec_core::Error for AnyError {
+    fn kind(&self) -> ErrorKind {
+        self.0
+    }
+}
+
+fn any<E: mediarec_core::Error>(e: E) -> AnyError {
+    AnyError(e.kind())
+}
+
+impl AudioEncoder for AnyAudioEncoder {
+    type Error = AnyError;
+    fn config(&self) -> &CodecConfig {
+        match self {
+            AnyAudioEncoder::Opus(e) => e.config(),
+            AnyAudioEncoder::Pcm(e) => e.config(),
+        }
+    }
+    fn push(&mut self, frame: &AudioFrame<'_>) -> Result<usize, AnyError> {
+        match self {
+            AnyAudioEncoder::Opus(e) => e.push(frame).map_err(any::<OpusError>),
+            AnyAudioEncoder::Pcm(e) => e.push(frame).map_err(any::<PcmError>),
+        }
+    }
+    fn pull(&mut self, out: &mut [u8]) -> Result<Option<PacketInfo>, AnyError> {
+        match self {
+            AnyAudioEncoder::Opus(e) => e.pull(out).map_err(any),
+            AnyAudioEncoder::Pcm(e) => e.pull(out).map_err(any),
+        }
+    }
+    fn finish(&mut self) -> Result<(), AnyError> {
+        match self {
+            AnyAudioEncoder::Opus(e) => e.finish().map_err(any),
+            AnyAudioEncoder::Pcm(e) => e.finish().map_err(any),
+        }
+    }
+    fn max_packet_len(&self) -> usize {
+        match self {
+            AnyAudioEncoder::Opus(e) => e.max_packet_len(),
+            AnyAudioEncoder::Pcm(e) => e.max_packet_len(),
+        }
+    }
+}
+
+/// One of this build's muxers (boxed: their index tables are large).
+pub enum AnyMuxer {
+    /// WebM or Matroska.
+    Webm(Box<WebmMuxer>),
+    /// Ogg.
+    Ogg(Box<OggOpusMuxer>),
+}
+
+macro_rules! each_muxer {
+    ($self:ident, $m:ident => $e:expr) => {
+        match $self {
+            AnyMuxer::Webm($m) => $e.map_err(any),
+            AnyMuxer::Ogg($m) => $e.map_err(any),
+        }
+    };
+}
+
+impl Muxer for AnyMuxer {
+    type Error = AnyError;
+    fn add_track(&mut self, config: &CodecConfig) -> Result<MuxTrack, AnyError> {
+        each_muxer!(self, m => m.add_track(config))
+    }
+    fn write_header(&mut self, sink: &mut dyn ByteSink) -> Result<(), AnyError> {
+        each_muxer!(self, m => m.write_header(sink))
+    }
+    fn write_packet(
+        &mut self,
+        track: MuxTrack,
+        packet: &Packet<'_>,
+        sink: &mut dyn ByteSink,
+    ) -> Result<(), AnyError> {
+        each_muxer!(self, m => m.write_packet(track, packet, sink))
+    }
+    fn cut(&mut self, sink: &mut dyn ByteSink) -> Result<(), AnyError> {
+        each_muxer!(self, m => m.cut(sink))
+    }
+    fn finish(&mut self, sink: &mut dyn ByteSink) -> Result<(), AnyError> {
+        each_muxer!(self, m => m.finish(sink))
+    }
+    fn max_packet_overhead(&self) -> usize {
+        match self {
+            AnyMuxer::Webm(m) => m.max_packet_overhead(),
+            AnyMuxer::Ogg(m) => m.max_packet_overhead(),
+        }
+    }
+    fn max_finish_len(&self) -> usize {
+        match self {
+            AnyMuxer::Webm(m) => m.max_finish_len(),
+            AnyMuxer::Ogg(m) => m.max_finish_len(),
+        }
+    }
+    fn duration(&self) -> Duration {
+        match self {
+            AnyMuxer::Webm(m) => m.duration(),
+            AnyMuxer::Ogg(m) => m.duration(),
+        }
+    }
+}
