@@ -44,7 +44,7 @@ pub struct RecordArgs {
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     duration: Option<Duration>,
     /// start(timeslice): a dataavailable blob at least every MS milliseconds.
-    #[arg(long, value_name = "MS", value_parser = parse_timeslice)]
+    #[arg(long, value_name = "MS", value_parser = parse_timeslice, allow_negative_numbers = true)]
     timeslice: Option<u32>,
     /// Also write each dataavailable blob to DIR/chunk-00000.EXT, -00001, …
     #[arg(long, value_name = "DIR")]

@@ -1,15 +1,15 @@
 //! # mediarec-codec-pcm
 //!
-//! Linear PCM as an [`AudioEncoder`]: samples are cut into packets of a fixed duration
-//! (10 ms by default) and written little endian as 32-bit float (as browsers record
-//! `codecs=pcm`) or 16-bit signed. No allocation, no delay, no padding: the last packet
+//! Linear PCM as an [`AudioEncoder`]: samples are cut into packets of at most 10 ms (fewer
+//! when a packet would not fit the encoder's `BYTES` buffer, 8 KiB by default) and written
+//! little endian as 32-bit float (as browsers record `codecs=pcm`) or 16-bit signed. No allocation, no delay, no padding: the last packet
 //! is simply shorter, so the decoded sample count always equals the captured one.
 //!
 //! ```
 //! use mediarec_codec_pcm::{PcmEncoder, PcmFormat};
 //! use mediarec_core::{AudioEncoder, AudioFrame, AudioParams, Duration, Samples};
 //!
-//! let mut enc = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 1 }, PcmFormat::S16);
+//! let mut enc: PcmEncoder = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 1 }, PcmFormat::S16);
 //! let tone = [0.5f32; 480];
 //! let frame = AudioFrame { samples: Samples::F32(&tone), channels: 1, sample_rate: 48_000,
 //!                          timestamp: Duration::ZERO };
@@ -47,11 +47,12 @@ impl PcmFormat {
 
 /// Most channels supported.
 pub const MAX_CHANNELS: u16 = 8;
-/// Packet duration in milliseconds.
+/// The longest packet, in milliseconds.
 pub const PACKET_MS: u32 = 10;
 /// The largest sample rate accepted.
 pub const MAX_RATE: u32 = 192_000;
-const MAX_PACKET: usize = (MAX_RATE / 1000 * PACKET_MS) as usize * MAX_CHANNELS as usize * 4;
+/// The default packet buffer: 10 ms of 48 kHz stereo float fits twice over.
+pub const DEFAULT_PACKET_BYTES: usize = 8192;
 
 /// Why PCM encoding failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,13 +67,13 @@ impl mediarec_core::Error for PcmError {
     }
 }
 
-/// Cuts interleaved samples into PCM packets.
-pub struct PcmEncoder {
+/// Cuts interleaved samples into PCM packets of at most `BYTES` bytes.
+pub struct PcmEncoder<const BYTES: usize = DEFAULT_PACKET_BYTES> {
     config: CodecConfig,
     format: PcmFormat,
     channels: usize,
     packet_frames: usize,
-    buf: [u8; MAX_PACKET],
+    buf: [u8; BYTES],
     filled_frames: usize,
     /// A full packet is waiting to be pulled.
     ready: bool,
@@ -80,7 +81,7 @@ pub struct PcmEncoder {
     frames_out: u64,
 }
 
-impl PcmEncoder {
+impl<const BYTES: usize> PcmEncoder<BYTES> {
     /// An encoder for `input`. Rates above [`MAX_RATE`] and channel counts above
     /// [`MAX_CHANNELS`] are clamped into the configuration; [`PcmEncoder::try_new`] refuses
     /// them instead.
@@ -95,13 +96,16 @@ impl PcmEncoder {
         };
         let mut config = CodecConfig::audio(codec, input.sample_rate, input.channels);
         config.bit_depth = (format.bytes() * 8) as u16;
-        let packet_frames = (input.sample_rate as usize * PACKET_MS as usize / 1000).max(1);
+        let frame_bytes = usize::from(input.channels) * format.bytes();
+        let packet_frames = (input.sample_rate as usize * PACKET_MS as usize / 1000)
+            .min(BYTES / frame_bytes)
+            .max(1);
         PcmEncoder {
             config,
             format,
             channels: input.channels as usize,
             packet_frames,
-            buf: [0; MAX_PACKET],
+            buf: [0; BYTES],
             filled_frames: 0,
             ready: false,
             anchor: None,
@@ -109,9 +113,11 @@ impl PcmEncoder {
         }
     }
 
-    /// Like [`PcmEncoder::new`], but refuses what it cannot encode exactly.
+    /// Like [`PcmEncoder::new`], but refuses what it cannot encode exactly (including a
+    /// sample frame larger than `BYTES`).
     pub fn try_new(input: AudioParams, format: PcmFormat) -> Result<Self, ErrorKind> {
-        if input.sample_rate == 0
+        if usize::from(input.channels) * format.bytes() > BYTES
+            || input.sample_rate == 0
             || input.sample_rate > MAX_RATE
             || input.channels == 0
             || input.channels > MAX_CHANNELS
@@ -126,7 +132,7 @@ impl PcmEncoder {
     }
 }
 
-impl AudioEncoder for PcmEncoder {
+impl<const BYTES: usize> AudioEncoder for PcmEncoder<BYTES> {
     type Error = PcmError;
 
     fn config(&self) -> &CodecConfig {
@@ -212,7 +218,7 @@ mod tests {
     }
 
     fn encode_all(enc: &mut PcmEncoder, blocks: &[&[f32]]) -> (usize, u64) {
-        let mut out = [0u8; MAX_PACKET];
+        let mut out = [0u8; DEFAULT_PACKET_BYTES];
         let (mut bytes, mut frames) = (0, 0u64);
         let mut drain = |enc: &mut PcmEncoder| {
             while let Some(p) = enc.pull(&mut out).unwrap() {
@@ -236,7 +242,7 @@ mod tests {
 
     #[test]
     fn last_packet_is_short_and_nothing_is_lost() {
-        let mut enc = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32);
+        let mut enc: PcmEncoder = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32);
         let samples = [0.25f32; 2 * 1000];
         let (bytes, frames) = encode_all(&mut enc, &[&samples]);
         assert_eq!(bytes, 1000 * 2 * 4);
@@ -254,9 +260,12 @@ mod tests {
 
     #[test]
     fn wrong_layout_is_refused() {
-        let mut enc = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 1 }, PcmFormat::S16);
+        let mut enc: PcmEncoder = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 1 }, PcmFormat::S16);
         assert_eq!(enc.push(&frame(&[0.0; 4], 2)), Err(PcmError::Mismatch));
-        assert!(PcmEncoder::try_new(AudioParams { sample_rate: 0, channels: 1 }, PcmFormat::S16).is_err());
+        assert!(PcmEncoder::<64>::try_new(AudioParams { sample_rate: 0, channels: 1 }, PcmFormat::S16).is_err());
+        assert!(PcmEncoder::<4>::try_new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32).is_err());
+        let tiny = PcmEncoder::<64>::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32);
+        assert_eq!(tiny.max_packet_len(), 64);
     }
 
     proptest! {
@@ -265,7 +274,7 @@ mod tests {
             let total: usize = sizes.iter().sum();
             let data: [f32; 2 * 8400] = core::array::from_fn(|i| (i as f32 * 0.001).sin());
             let data = &data[..2 * total.min(8400)];
-            let mut one = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::S16);
+            let mut one: PcmEncoder = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::S16);
             let a = encode_all(&mut one, &[data]);
             let mut blocks = [&data[..0]; 12];
             let mut at = 0;
@@ -274,7 +283,7 @@ mod tests {
                 blocks[i] = &data[at..end];
                 at = end;
             }
-            let mut many = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::S16);
+            let mut many: PcmEncoder = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::S16);
             let b = encode_all(&mut many, &blocks[..sizes.len()]);
             prop_assert_eq!(a, b);
         }

@@ -451,11 +451,9 @@ impl<const N: usize> Muxer for OggOpusMuxer<N> {
             Stage::Finished => Ok(()),
             Stage::Audio => {
                 // Normally the last packet is still buffered and its page gets EOS. After a
-                // `cut` that emptied the buffer an empty EOS page ends the stream; it repeats
-                // the previous granule position (nothing more to play).
-                if self.nseg == 0 {
-                    self.page_granule = Some(self.granule);
-                }
+                // `cut` that emptied the buffer an empty EOS page ends the stream; no packet
+                // completes on it, so its granule position is -1 (RFC 3533; `opusinfo`
+                // warns about anything else).
                 self.page_is_last = true;
                 let r = self.flush(sink, FLAG_EOS);
                 if r.is_err() && !self.ended {
@@ -701,7 +699,7 @@ mod tests {
         m.finish(&mut sink).unwrap();
         let p = pages(&sink.bytes);
         assert_eq!(p.len(), 4);
-        assert_eq!((p[3].flags, p[3].granule, p[3].segments.len()), (FLAG_EOS, 960, 0));
+        assert_eq!((p[3].flags, p[3].granule, p[3].segments.len()), (FLAG_EOS, -1, 0));
     }
 
     #[test]

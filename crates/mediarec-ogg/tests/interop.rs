@@ -38,10 +38,12 @@ fn run(tool: &str, args: &[&str]) -> std::process::Output {
 
 /// Encodes `n` sample frames of a 440 Hz stereo tone and muxes them, cutting a page every
 /// `cut_every` packets (blob boundaries). Returns the file bytes and the pre-skip.
-fn encode_tone(n: usize, cut_every: usize) -> (Vec<u8>, usize) {
+/// `n` is computed from the encoder's pre-skip.
+fn encode_tone(n: impl Fn(usize) -> usize, cut_every: usize) -> (Vec<u8>, usize, usize) {
     let mut enc = opus::Encoder::new(RATE, opus::Channels::Stereo, opus::Application::Audio).unwrap();
     enc.set_bitrate(opus::Bitrate::Bits(96_000)).unwrap();
     let pre_skip = usize::try_from(enc.get_lookahead().unwrap()).unwrap();
+    let n = n(pre_skip);
 
     let head = OpusHead {
         version: 1,
@@ -89,7 +91,7 @@ fn encode_tone(n: usize, cut_every: usize) -> (Vec<u8>, usize) {
         }
     }
     mux.finish(&mut sink).unwrap();
-    (sink.0, pre_skip)
+    (sink.0, pre_skip, n)
 }
 
 fn write(name: &str, bytes: &[u8]) -> PathBuf {
@@ -125,14 +127,14 @@ fn ffmpeg_decode(path: &Path) -> Vec<i16> {
     out.stdout.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])).collect()
 }
 
-fn check_file(name: &str, n: usize, cut_every: usize) {
-    let (bytes, pre_skip) = encode_tone(n, cut_every);
+fn check_file(name: &str, n: impl Fn(usize) -> usize, cut_every: usize) -> Vec<u8> {
+    let (bytes, pre_skip, n) = encode_tone(n, cut_every);
 
     // Our own reader: the final granule is exactly pre-skip + N.
     let pages: Vec<_> = Pages::new(&bytes).collect::<Result<_, _>>().unwrap();
-    let last = pages.last().unwrap();
-    assert!(last.is_eos());
-    assert_eq!(last.granule, (n + pre_skip) as i64);
+    assert!(pages.last().unwrap().is_eos());
+    let final_granule = pages.iter().rev().find_map(|p| p.granule_position()).unwrap();
+    assert_eq!(final_granule, (n + pre_skip) as i64);
     assert_eq!(pages.iter().filter(|p| p.is_eos()).count(), 1);
 
     let path = write(name, &bytes);
@@ -145,15 +147,24 @@ fn check_file(name: &str, n: usize, cut_every: usize) {
     let body = &pcm[RATE as usize / 10 * CHANNELS..];
     let rms = (body.iter().map(|&s| (s as f64 / 32768.0).powi(2)).sum::<f64>() / body.len() as f64).sqrt();
     assert!((0.3..0.4).contains(&rms), "rms {rms}");
+    bytes
 }
 
 #[test]
 fn five_seconds_of_tone_decode_to_exactly_the_input_length() {
-    check_file("tone-5s.opus", 5 * RATE as usize, 50);
+    check_file("tone-5s.opus", |_| 5 * RATE as usize, 50);
 }
 
 #[test]
 fn a_length_off_the_frame_grid_is_trimmed_exactly() {
     // 144 000 samples (3 s) plus 500: the last frame is mostly padding.
-    check_file("tone-3s-500.opus", 144_000 + 500, 7);
+    check_file("tone-3s-500.opus", |_| 144_000 + 500, 7);
+}
+
+#[test]
+fn a_cut_after_the_last_untrimmed_packet_ends_with_an_empty_eos_page() {
+    // Input plus pre-skip fills whole frames, so nothing is trimmed; a page per packet.
+    let bytes = check_file("tone-on-grid.opus", |pre_skip| 100 * FRAME - pre_skip, 1);
+    let last = Pages::new(&bytes).last().unwrap().unwrap();
+    assert!(last.is_eos() && last.segments.is_empty());
 }

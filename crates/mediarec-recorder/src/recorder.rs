@@ -98,8 +98,9 @@ struct Recorded<F: Formats> {
     ended: bool,
     /// Subtracted from raw frame timestamps: the session origin plus removed pauses.
     offset: Duration,
-    /// Raw timestamp expected for the next frame, to measure a pause's gap.
-    next_raw: Option<Duration>,
+    /// Raw timestamp of the latest frame, and how long after it the next is expected:
+    /// the frame's length for audio, the latest frame interval for video.
+    last_raw: Option<(Duration, Duration)>,
     /// The next frame is the first after a resume.
     resumed: bool,
     /// `finish()` was called on the encoder.
@@ -348,7 +349,7 @@ impl<'s, F: Formats> Recorder<'s, F> {
                 enc,
                 ended: false,
                 offset: Duration::ZERO,
-                next_raw: None,
+                last_raw: None,
                 resumed: false,
                 flushed: false,
                 drained: false,
@@ -645,22 +646,21 @@ impl<'s, F: Formats> Recorder<'s, F> {
         let Some(s) = self.session.as_mut() else { return Duration::ZERO };
         let origin = *s.origin.get_or_insert(raw);
         let t = &mut s.tracks[idx];
-        if t.next_raw.is_none() {
-            t.offset = origin;
-        }
-        if t.resumed {
-            t.resumed = false;
-            if let Some(expected) = t.next_raw {
-                t.offset += raw.saturating_sub(expected);
+        let step = match t.last_raw {
+            None => {
+                t.offset = origin;
+                len
             }
-        }
-        let step = if len == Duration::ZERO {
-            // Video: expect the next frame one frame interval later.
-            t.next_raw.map_or(Duration::ZERO, |prev| raw.saturating_sub(prev))
-        } else {
-            len
+            Some((last, expected_step)) if t.resumed => {
+                // The gap beyond one frame interval is the paused span: remove it.
+                t.offset += raw.saturating_sub(last + expected_step);
+                if len == Duration::ZERO { expected_step } else { len }
+            }
+            Some((last, _)) if len == Duration::ZERO => raw.saturating_sub(last),
+            Some(_) => len,
         };
-        t.next_raw = Some(raw + step);
+        t.resumed = false;
+        t.last_raw = Some((raw, step));
         raw.saturating_sub(t.offset)
     }
 

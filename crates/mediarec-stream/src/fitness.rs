@@ -542,35 +542,38 @@ mod tests {
             })
     }
 
-    fn required_only(set: &MediaTrackConstraintSet) -> MediaTrackConstraintSet {
-        let mut out = MediaTrackConstraintSet::new();
-        let strip = |c: &ConstrainULong| match c {
-            ConstrainULong::Value(_) => None,
-            ConstrainULong::Range(r) => {
-                Some(ConstrainULong::Range(crate::NumericRange { ideal: None, ..*r }))
-            }
-        };
-        out.sample_rate = set.sample_rate.as_ref().and_then(strip);
-        out.channel_count = set.channel_count.as_ref().and_then(strip);
-        out.latency = set.latency.map(|c| match c {
-            ConstrainDouble::Range(r) => ConstrainDouble::Range(crate::NumericRange { ideal: None, ..r }),
-            v => v,
-        });
-        out
-    }
-
     proptest! {
         #[test]
         fn satisfying_dictionary_beats_unsatisfying_one(
-            a in settings_strategy(), b in settings_strategy(), set in set_strategy()
+            a in settings_strategy(),
+            b in settings_strategy(),
+            kinds in prop::collection::vec(0u8..4, 2),
+            ideal_rate in prop::option::of(0u32..100_000),
+            b_first in any::<bool>(),
         ) {
-            let req = required_only(&set);
-            let a_ok = fitness_distance(&a, A, &req, BareValues::Ideal).is_finite();
-            let b_ok = fitness_distance(&b, A, &req, BareValues::Ideal).is_finite();
-            prop_assume!(a_ok != b_ok);
+            // Required constraints that `a` meets by construction; ideals pull toward `b`.
+            let around = |v: u32, k: u8| match k {
+                0 => ConstrainULong::exact(v),
+                1 => ConstrainULong::min(v),
+                2 => ConstrainULong::max(v),
+                _ => ConstrainULong::range(v.saturating_sub(1), v + 1),
+            };
+            let mut rate = around(a.sample_rate.unwrap(), kinds[0]);
+            if let (ConstrainULong::Range(r), Some(i)) = (&mut rate, ideal_rate) {
+                r.ideal = Some(i);
+            }
+            let set = MediaTrackConstraintSet::new()
+                .sample_rate(rate)
+                .channel_count(around(a.channel_count.unwrap(), kinds[1]))
+                .noise_suppression(ConstrainBoolean::ideal(b.noise_suppression.unwrap()));
+            let a_ok = fitness_distance(&a, A, &set, BareValues::Ideal).is_finite();
+            let b_ok = fitness_distance(&b, A, &set, BareValues::Ideal).is_finite();
+            prop_assert!(a_ok);
+            prop_assume!(!b_ok);
             let c = MediaTrackConstraints::from(set);
-            let winner = select_settings(&[a, b], A, &c).unwrap();
-            prop_assert_eq!(winner, if a_ok { 0 } else { 1 });
+            let list = if b_first { [b, a] } else { [a, b] };
+            let winner = select_settings(&list, A, &c).unwrap();
+            prop_assert_eq!(winner, if b_first { 1 } else { 0 });
         }
 
         #[test]

@@ -1,0 +1,155 @@
+//! The command-line contract: exit statuses, messages, events, chunks and control.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+
+fn fails_with(args: &[&str], status: i32, words: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mediarec(dir.path(), args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(status), "{args:?}: {t}");
+    assert!(!t.contains("panicked") && !t.contains("RUST_BACKTRACE"), "{t}");
+    for w in words {
+        assert!(t.contains(w), "{args:?} should mention {w}: {t}");
+    }
+}
+
+#[test]
+fn bad_input_exits_2_with_the_spec_error_name() {
+    fails_with(&["record", "--mime", "audio/ogg;codecs=vp8", "x.ogg"], 2, &["NotSupportedError"]);
+    fails_with(&["record", "--mime", "video/mp4", "x.mp4"], 2, &["NotSupportedError"]);
+    fails_with(
+        &["record", "--keyframe-interval-ms", "1000", "--keyframe-interval-frames", "30", "x.webm"],
+        2,
+        &["NotSupportedError"],
+    );
+    fails_with(&["record", "--source", "bogus", "x.webm"], 2, &["unknown source"]);
+    fails_with(&["record", "--timeslice", "-5", "x.webm"], 2, &["timeslice"]);
+    fails_with(&["record", "--duration", "five", "x.webm"], 2, &["duration"]);
+    fails_with(&["record", "/nonexistent-dir/x.webm"], 2, &["cannot write"]);
+    fails_with(&["inspect", "/nonexistent-file"], 2, &["cannot read"]);
+}
+
+#[test]
+fn inspect_rejects_garbage_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.webm"), b"definitely not media").unwrap();
+    let out = mediarec(dir.path(), &["inspect", "g.webm"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // A WebM header followed by garbage is reported, not a crash.
+    let mut bytes = vec![0x1A, 0x45, 0xDF, 0xA3, 0x84, 0x42, 0x82, 0x81];
+    bytes.extend_from_slice(&[0xFF; 64]);
+    std::fs::write(dir.path().join("h.webm"), &bytes).unwrap();
+    let out = mediarec(dir.path(), &["inspect", "h.webm", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("problems"));
+}
+
+#[test]
+fn types_lists_and_checks_like_is_type_supported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mediarec(dir.path(), &["types"]);
+    assert!(out.status.success());
+    let listed = text(&out);
+    for t in listed.lines() {
+        let check = mediarec(dir.path(), &["types", t]);
+        assert!(check.status.success(), "{t} listed but not supported");
+    }
+    assert!(listed.contains("audio/webm;codecs=opus"));
+    let out = mediarec(dir.path(), &["types", "audio/webm;codecs=opus", "audio/ogg;codecs=vp8"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("audio/ogg;codecs=vp8: not supported"));
+}
+
+#[test]
+fn devices_lists_the_synthetic_sources_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mediarec(dir.path(), &["devices", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    assert!(list.iter().any(|d| d["deviceId"] == "synthetic:tone"));
+    for d in list {
+        for k in ["kind", "deviceId", "label", "groupId"] {
+            assert!(d[k].is_string(), "{k} missing in {d}");
+        }
+    }
+}
+
+/// The scripted run of the recorder issue: control on stdin, events as JSON lines, chunks
+/// and a seekable file, with 1.5 s of pause removed from the media.
+#[test]
+fn scripted_control_run_gives_the_spec_event_order_and_removes_paused_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mediarec"))
+        .args(["record", "--source", "tone:440", "--timeslice", "1000", "--control", "stdin"])
+        .args(["--events", "ev.jsonl", "--chunks", "ch", "out.webm"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for (wait, cmd) in [(2.8, "request-data"), (0.5, "pause"), (1.0, "request-data"), (0.5, "resume"), (2.0, "stop")] {
+        std::thread::sleep(Duration::from_secs_f64(wait));
+        writeln!(stdin, "{cmd}").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let events: Vec<serde_json::Value> = std::fs::read_to_string(dir.path().join("ev.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types.first(), Some(&"start"));
+    assert_eq!(types.last(), Some(&"stop"));
+    assert_eq!(types[types.len() - 2], "dataavailable");
+    let pause = types.iter().position(|t| *t == "pause").unwrap();
+    let resume = types.iter().position(|t| *t == "resume").unwrap();
+    assert!(pause < resume);
+    assert!(types[1..pause].contains(&"dataavailable"));
+    assert!(types[resume..].contains(&"dataavailable"));
+    assert!(types.iter().all(|t| ["start", "dataavailable", "pause", "resume", "stop"].contains(t)));
+    let timecodes: Vec<f64> = events.iter().filter_map(|e| e["timecode"].as_f64()).collect();
+    assert_eq!(timecodes[0], 0.0);
+    assert!(timecodes.windows(2).all(|w| w[0] <= w[1]), "{timecodes:?}");
+
+    // Recording time is wall time from start to stop minus the paused span: the script
+    // records 2.8 + 0.5 + 2.0 = 5.3 s and pauses 1.5 s.
+    let wall = |t: &str| events.iter().find(|e| e["type"] == t).unwrap()["wall_ms"].as_f64().unwrap() / 1000.0;
+    let paused = wall("resume") - wall("pause");
+    let recorded = wall("stop") - wall("start") - paused;
+    assert!((paused - 1.5).abs() < 0.3, "paused {paused} s");
+    let file = dir.path().join("out.webm");
+    ffmpeg_decodes(&file);
+    let seconds = decoded_seconds(&file);
+    assert!((seconds - recorded).abs() < 0.2, "the file holds {seconds} s, recording lasted {recorded} s");
+    assert!((seconds - 5.3).abs() < 0.35, "the file holds {seconds} s");
+    let info = text(&tool("mkvinfo", &["-a", file.to_str().unwrap()]));
+    assert!(info.contains("Duration") && info.contains("Cues"), "{info}");
+
+    let mut chunks: Vec<_> = std::fs::read_dir(dir.path().join("ch")).unwrap().map(|e| e.unwrap().path()).collect();
+    chunks.sort();
+    assert_eq!(chunks.len(), timecodes.len());
+    let joined = dir.path().join("joined.webm");
+    let all: Vec<u8> = chunks.iter().flat_map(|c| std::fs::read(c).unwrap()).collect();
+    std::fs::write(&joined, all).unwrap();
+    ffmpeg_decodes(&joined);
+    let joined_seconds = decoded_seconds(&joined);
+    assert!((joined_seconds - seconds).abs() < 0.001, "chunks {joined_seconds} s vs file {seconds} s");
+    for c in &chunks[1..] {
+        let b = std::fs::read(c).unwrap();
+        if !b.is_empty() {
+            assert_eq!(&b[..4], &[0x1F, 0x43, 0xB6, 0x75], "{} does not start with a Cluster", c.display());
+        }
+    }
+}
