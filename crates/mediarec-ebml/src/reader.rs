@@ -277,15 +277,15 @@ impl<'a> Reader<'a> {
             }
             other => other,
         })?;
-        if let Some(parent) = self.open_parent {
-            if ids::ends_unknown_size(parent, header.id) {
-                return Ok(None);
-            }
+        if let Some(parent) = self.open_parent
+            && ids::ends_unknown_size(parent, header.id)
+        {
+            return Ok(None);
         }
-        if let (Some(child_end), Some(end)) = (header.end(), self.end) {
-            if child_end > end {
-                return Err(ReadError::ExceedsParent { offset: at });
-            }
+        if let (Some(child_end), Some(end)) = (header.end(), self.end)
+            && child_end > end
+        {
+            return Err(ReadError::ExceedsParent { offset: at });
         }
         self.pos += header.header_len as usize;
         Ok(Some(header))

@@ -236,6 +236,18 @@ fn examine<S: Support + ?Sized>(
 
 /// **is type supported**(`type`) without the `defer` flag applied (spec A.11).
 ///
+/// 1. `""` → supported (the UA chooses).
+/// 2. Not a valid MIME type ([`MimeType::parse`]) → unsupported.
+/// 3. Type/subtype naming no container, or a container `support` cannot write →
+///    unsupported.
+/// 4. More than one audio or more than one video codec (counting every identifier of
+///    known kind, exposed or not) → unsupported. A video codec in an `audio/*` type →
+///    unsupported; a `video/*` type listing only audio codecs is accepted, as Chromium and
+///    Firefox do (a video track then gets the default video codec, or fails at `start()`).
+/// 5. A synchronously exposed identifier that is not supported in the container →
+///    unsupported, even when others are deferred.
+/// 6. Any identifier that is not synchronously exposed → [`Verdict::Deferred`].
+///
 /// ```
 /// use mediarec_core::{CodecId, ContainerId};
 /// use mediarec_mime::{check, MimeError, SupportTable, Verdict};
@@ -429,7 +441,14 @@ mod tests {
             check("audio/ogg", &webm_only),
             Verdict::Unsupported(MimeError::UnsupportedContainer(ContainerId::Ogg))
         );
-        for t in ["audio/webm", "VIDEO/WEBM", "audio/x-matroska", "video/x-matroska", "audio/ogg", "application/ogg"] {
+        for t in [
+            "audio/webm",
+            "VIDEO/WEBM",
+            "audio/x-matroska",
+            "video/x-matroska",
+            "audio/ogg",
+            "application/ogg",
+        ] {
             assert_eq!(check(t, &ALL), Verdict::Supported, "{t}");
         }
     }
@@ -438,15 +457,24 @@ mod tests {
     fn step5_at_most_one_codec_per_kind() {
         assert_eq!(unsupported("audio/webm;codecs=\"opus,pcm\""), MimeError::TooManyAudioCodecs);
         assert_eq!(unsupported("audio/webm;codecs=\"opus,opus\""), MimeError::TooManyAudioCodecs);
-        assert_eq!(unsupported("video/webm;codecs=\"vp8,vp9,opus\""), MimeError::TooManyVideoCodecs);
+        assert_eq!(
+            unsupported("video/webm;codecs=\"vp8,vp9,opus\""),
+            MimeError::TooManyVideoCodecs
+        );
         // Kinds of identifiers that are not exposed still count.
-        assert_eq!(unsupported("video/webm;codecs=\"vp8,vp09.00.10.08\""), MimeError::TooManyVideoCodecs);
+        assert_eq!(
+            unsupported("video/webm;codecs=\"vp8,vp09.00.10.08\""),
+            MimeError::TooManyVideoCodecs
+        );
         assert_eq!(unsupported("video/webm;codecs=\"vorbis,opus\""), MimeError::TooManyAudioCodecs);
     }
 
     #[test]
     fn video_codecs_are_refused_in_audio_types_but_video_types_may_be_audio_only() {
-        assert_eq!(unsupported("audio/webm;codecs=vp8"), MimeError::VideoCodecInAudioType { index: 0 });
+        assert_eq!(
+            unsupported("audio/webm;codecs=vp8"),
+            MimeError::VideoCodecInAudioType { index: 0 }
+        );
         assert_eq!(
             unsupported("audio/webm;codecs=\"opus,av1\""),
             MimeError::VideoCodecInAudioType { index: 1 }
@@ -457,7 +485,11 @@ mod tests {
 
     #[test]
     fn step6_identifiers_are_case_insensitive_and_stop_at_the_dot() {
-        for t in ["video/webm;codecs=VP8", "video/webm;codecs=vp8.0", "video/webm;codecs=\"Vp9.0, OPUS\""] {
+        for t in [
+            "video/webm;codecs=VP8",
+            "video/webm;codecs=vp8.0",
+            "video/webm;codecs=\"Vp9.0, OPUS\"",
+        ] {
             assert_eq!(check(t, &ALL), Verdict::Supported, "{t}");
         }
     }
@@ -528,10 +560,20 @@ mod tests {
             fn default_codec(&self, _: ContainerId, _: MediaKind) -> Option<CodecId> {
                 None
             }
-            fn audio_encoder(&mut self, _: CodecId, _: AudioParams, _: EncoderSettings) -> Result<NoEncoder, ErrorKind> {
+            fn audio_encoder(
+                &mut self,
+                _: CodecId,
+                _: AudioParams,
+                _: EncoderSettings,
+            ) -> Result<NoEncoder, ErrorKind> {
                 Err(ErrorKind::Unsupported)
             }
-            fn video_encoder(&mut self, _: CodecId, _: VideoParams, _: EncoderSettings) -> Result<NoEncoder, ErrorKind> {
+            fn video_encoder(
+                &mut self,
+                _: CodecId,
+                _: VideoParams,
+                _: EncoderSettings,
+            ) -> Result<NoEncoder, ErrorKind> {
                 Err(ErrorKind::Unsupported)
             }
             fn muxer(&mut self, _: ContainerId) -> Result<NoMuxer, ErrorKind> {
@@ -541,13 +583,24 @@ mod tests {
         enum NoMuxer {}
         impl mediarec_core::Muxer for NoMuxer {
             type Error = ErrorKind;
-            fn add_track(&mut self, _: &mediarec_core::CodecConfig) -> Result<mediarec_core::MuxTrack, ErrorKind> {
+            fn add_track(
+                &mut self,
+                _: &mediarec_core::CodecConfig,
+            ) -> Result<mediarec_core::MuxTrack, ErrorKind> {
                 match *self {}
             }
-            fn write_header(&mut self, _: &mut dyn mediarec_core::ByteSink) -> Result<(), ErrorKind> {
+            fn write_header(
+                &mut self,
+                _: &mut dyn mediarec_core::ByteSink,
+            ) -> Result<(), ErrorKind> {
                 match *self {}
             }
-            fn write_packet(&mut self, _: mediarec_core::MuxTrack, _: &mediarec_core::Packet<'_>, _: &mut dyn mediarec_core::ByteSink) -> Result<(), ErrorKind> {
+            fn write_packet(
+                &mut self,
+                _: mediarec_core::MuxTrack,
+                _: &mediarec_core::Packet<'_>,
+                _: &mut dyn mediarec_core::ByteSink,
+            ) -> Result<(), ErrorKind> {
                 match *self {}
             }
             fn cut(&mut self, _: &mut dyn mediarec_core::ByteSink) -> Result<(), ErrorKind> {
@@ -574,16 +627,31 @@ mod tests {
     #[test]
     fn resolve_is_strict_about_every_codec() {
         let t = resolve("Video/WebM; Codecs=\"VP9.0, Opus\"", &ALL).unwrap();
-        assert_eq!(t, RecordingType {
-            container: ContainerId::WebM,
-            top: TopLevel::Video,
-            audio: Some(CodecId::Opus),
-            video: Some(CodecId::Vp9),
-        });
-        assert_eq!(resolve("video/webm;codecs=vp09.00.10.08", &ALL).unwrap().video, Some(CodecId::Vp9));
-        assert_eq!(resolve("video/webm;codecs=\"vp8,banana\"", &ALL), Err(MimeError::UnknownCodec { index: 1 }));
-        assert_eq!(resolve("audio/webm;codecs=vorbis", &ALL), Err(MimeError::UnsupportedCodec { index: 0 }));
-        assert_eq!(resolve("audio/webm", &ALL).unwrap(), RecordingType::for_tracks(ContainerId::WebM, None, None));
+        assert_eq!(
+            t,
+            RecordingType {
+                container: ContainerId::WebM,
+                top: TopLevel::Video,
+                audio: Some(CodecId::Opus),
+                video: Some(CodecId::Vp9),
+            }
+        );
+        assert_eq!(
+            resolve("video/webm;codecs=vp09.00.10.08", &ALL).unwrap().video,
+            Some(CodecId::Vp9)
+        );
+        assert_eq!(
+            resolve("video/webm;codecs=\"vp8,banana\"", &ALL),
+            Err(MimeError::UnknownCodec { index: 1 })
+        );
+        assert_eq!(
+            resolve("audio/webm;codecs=vorbis", &ALL),
+            Err(MimeError::UnsupportedCodec { index: 0 })
+        );
+        assert_eq!(
+            resolve("audio/webm", &ALL).unwrap(),
+            RecordingType::for_tracks(ContainerId::WebM, None, None)
+        );
         assert!(matches!(
             resolve("audio/webm;", &ALL),
             Ok(RecordingType { container: ContainerId::WebM, .. })
@@ -605,28 +673,43 @@ mod tests {
         use ContainerId::*;
         let rt = RecordingType::for_tracks;
         assert_eq!(full("", &rt(WebM, Some(CodecId::Opus), None)), "audio/webm;codecs=opus");
-        assert_eq!(full("", &rt(WebM, Some(CodecId::Opus), Some(CodecId::Vp8))), "video/webm;codecs=vp8,opus");
+        assert_eq!(
+            full("", &rt(WebM, Some(CodecId::Opus), Some(CodecId::Vp8))),
+            "video/webm;codecs=vp8,opus"
+        );
         assert_eq!(full("", &rt(WebM, None, Some(CodecId::Vp9))), "video/webm;codecs=vp9");
         assert_eq!(full("", &rt(Ogg, Some(CodecId::Opus), None)), "audio/ogg;codecs=opus");
-        assert_eq!(full("", &rt(Matroska, Some(CodecId::Opus), None)), "audio/x-matroska;codecs=opus");
+        assert_eq!(
+            full("", &rt(Matroska, Some(CodecId::Opus), None)),
+            "audio/x-matroska;codecs=opus"
+        );
         assert_eq!(full("", &rt(WebM, Some(CodecId::PcmF32), None)), "audio/webm;codecs=pcm");
     }
 
     #[test]
     fn full_type_keeps_the_authors_codecs_verbatim() {
-        let t = RecordingType::for_tracks(ContainerId::WebM, Some(CodecId::Opus), Some(CodecId::Vp8));
-        for s in ["video/webm; codecs=\"vp8, opus\"", "VIDEO/WEBM;CODECS=VP8,OPUS ", "video/webm;codecs=opus"] {
+        let t =
+            RecordingType::for_tracks(ContainerId::WebM, Some(CodecId::Opus), Some(CodecId::Vp8));
+        for s in [
+            "video/webm; codecs=\"vp8, opus\"",
+            "VIDEO/WEBM;CODECS=VP8,OPUS ",
+            "video/webm;codecs=opus",
+        ] {
             assert_eq!(full(s, &t), s);
         }
     }
 
     #[test]
     fn full_type_completes_a_type_without_codecs() {
-        let t = RecordingType::for_tracks(ContainerId::WebM, Some(CodecId::Opus), Some(CodecId::Vp8));
+        let t =
+            RecordingType::for_tracks(ContainerId::WebM, Some(CodecId::Opus), Some(CodecId::Vp8));
         assert_eq!(full("video/webm", &t), "video/webm;codecs=vp8,opus");
         assert_eq!(full(" Video/WebM ; ", &t), "Video/WebM;codecs=vp8,opus");
         assert_eq!(full("video/webm; x=1", &t), "video/webm; x=1;codecs=vp8,opus");
-        let a = RecordingType { top: TopLevel::Application, ..RecordingType::for_tracks(ContainerId::Ogg, Some(CodecId::Opus), None) };
+        let a = RecordingType {
+            top: TopLevel::Application,
+            ..RecordingType::for_tracks(ContainerId::Ogg, Some(CodecId::Opus), None)
+        };
         assert_eq!(full("application/ogg", &a), "application/ogg;codecs=opus");
     }
 
@@ -634,7 +717,10 @@ mod tests {
     fn full_type_errors() {
         let t = RecordingType::for_tracks(ContainerId::WebM, Some(CodecId::Opus), None);
         let mut s = String::new();
-        assert!(matches!(write_full_mime_type(&mut s, "audio/webm;codecs", &t), Err(MimeError::Syntax(_))));
+        assert!(matches!(
+            write_full_mime_type(&mut s, "audio/webm;codecs", &t),
+            Err(MimeError::Syntax(_))
+        ));
         assert_eq!(full_mime_type::<8>("", &t), Err(MimeError::Write));
         assert_eq!(full_mime_type::<22>("", &t).unwrap().as_str(), "audio/webm;codecs=opus");
     }

@@ -181,9 +181,8 @@ impl<'a> Value<'a> {
     /// The part before the first `.`, e.g. `avc1` of `avc1.42E01E`: the codec *identifier*
     /// of the spec's "is type supported" step 6 (compare it case-insensitively).
     pub fn identifier(&self) -> Value<'a> {
-        let end = units(self.raw, self.escaped)
-            .find(|u| u.ch == '.')
-            .map_or(self.raw.len(), |u| u.start);
+        let end =
+            units(self.raw, self.escaped).find(|u| u.ch == '.').map_or(self.raw.len(), |u| u.start);
         Value { raw: self.raw.get(..end).unwrap_or(self.raw), escaped: self.escaped }
     }
 }
@@ -636,7 +635,12 @@ mod tests {
 
     #[test]
     fn empty_codec_items_are_errors() {
-        for s in [r#"audio/webm;codecs="""#, "audio/webm;codecs=\"vp8,,opus\"", "audio/webm;codecs=opus,", r#"audio/webm;codecs=" , ""#] {
+        for s in [
+            r#"audio/webm;codecs="""#,
+            "audio/webm;codecs=\"vp8,,opus\"",
+            "audio/webm;codecs=opus,",
+            r#"audio/webm;codecs=" , ""#,
+        ] {
             assert_eq!(kind(s), SyntaxErrorKind::EmptyCodec, "{s}");
         }
     }
@@ -670,7 +674,10 @@ mod tests {
     fn unknown_parameters_are_kept_and_iterated_in_order() {
         let t = MimeType::parse("audio/webm; rate=48000; codecs=opus; x-Foo=\"b a r\"").unwrap();
         let params: Vec<_> = t.params().map(|p| (p.name, p.value.to_string())).collect();
-        assert_eq!(params, [("rate", "48000".into()), ("codecs", "opus".into()), ("x-Foo", "b a r".into())]);
+        assert_eq!(
+            params,
+            [("rate", "48000".into()), ("codecs", "opus".into()), ("x-Foo", "b a r".into())]
+        );
         assert_eq!(t.param("X-FOO").unwrap().to_string(), "b a r");
         assert_eq!(t.param("missing"), None);
     }

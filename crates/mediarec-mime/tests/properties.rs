@@ -99,8 +99,18 @@ fn spelled() -> impl Strategy<Value = Spelled> {
         "video/mp4",
     ]);
     let codec = prop::sample::select(vec![
-        "opus", "pcm", "vp8", "vp9", "vp8.0", "vp09.00.10.08", "av1", "h264", "avc1.42E01E",
-        "vorbis", "mp4a.40.2", "banana",
+        "opus",
+        "pcm",
+        "vp8",
+        "vp9",
+        "vp8.0",
+        "vp09.00.10.08",
+        "av1",
+        "h264",
+        "avc1.42E01E",
+        "vorbis",
+        "mp4a.40.2",
+        "banana",
     ]);
     (
         essence,

@@ -49,8 +49,8 @@ mod page;
 
 pub use mux::{DEFAULT_PAGE_BUFFER, DEFAULT_SERIAL, OggError, OggOpusMuxer};
 pub use opus::{
-    GRANULE_RATE, OPUS_HEAD_MAGIC, OPUS_TAGS_LEN, OPUS_TAGS_MAGIC, OpusHead, OpusHeadError,
-    VENDOR, opus_packet_samples, opus_tags,
+    GRANULE_RATE, OPUS_HEAD_MAGIC, OPUS_TAGS_LEN, OPUS_TAGS_MAGIC, OpusHead, OpusHeadError, VENDOR,
+    opus_packet_samples, opus_tags,
 };
 pub use page::{
     CAPTURE, CRC_32_OGG, FLAG_BOS, FLAG_CONTINUED, FLAG_EOS, HEADER_LEN, MAX_BODY, MAX_PAGE,

@@ -7,7 +7,9 @@ use mediarec_core::{
 };
 
 use crate::opus::{GRANULE_RATE, OpusHead, OpusHeadError, opus_packet_samples, opus_tags};
-use crate::page::{FLAG_BOS, FLAG_CONTINUED, FLAG_EOS, HEADER_LEN, MAX_BODY, MAX_SEGMENTS, write_header};
+use crate::page::{
+    FLAG_BOS, FLAG_CONTINUED, FLAG_EOS, HEADER_LEN, MAX_BODY, MAX_SEGMENTS, write_header,
+};
 
 /// Room reserved in front of the page body for the header and the largest segment table,
 /// so that a finished page goes to the sink in one all-or-nothing write.
@@ -108,7 +110,9 @@ enum Stage {
 ///   next packet would not fit in the buffer or the 255 lacing values, and at
 ///   [`Muxer::finish`].
 /// - Granule positions count 48 kHz samples of the completed packets from the start,
-///   pre-skip included; durations come from each packet's TOC byte.
+///   pre-skip included; durations come from each packet's TOC byte (the packet's
+///   `duration` only when the TOC is unreadable). Ogg Opus time is this running count, so
+///   gaps between packet timestamps cannot be represented and are closed up.
 /// - A packet with [`discard_samples`](mediarec_core::PacketInfo::discard_samples) is the
 ///   last one: its page's granule position is reduced by that many samples (end trimming)
 ///   and carries EOS.
@@ -312,7 +316,12 @@ impl<const N: usize> OggOpusMuxer<N> {
     }
 
     /// Writes one header packet alone on its own page.
-    fn header_page(&mut self, sink: &mut dyn ByteSink, packet: &[u8], flags: u8) -> Result<(), OggError> {
+    fn header_page(
+        &mut self,
+        sink: &mut dyn ByteSink,
+        packet: &[u8],
+        flags: u8,
+    ) -> Result<(), OggError> {
         self.discard_page();
         self.append(packet, true);
         self.page_granule = Some(0);
@@ -357,7 +366,9 @@ impl<const N: usize> Muxer for OggOpusMuxer<N> {
         } else {
             let (h, len) = OpusHead::parse(private).map_err(OggError::BadOpusHead)?;
             let used = private.get(..len).unwrap_or(private);
-            self.head.get_mut(..used.len()).ok_or(OggError::BadOpusHead(OpusHeadError::TooShort))?
+            self.head
+                .get_mut(..used.len())
+                .ok_or(OggError::BadOpusHead(OpusHeadError::TooShort))?
                 .copy_from_slice(used);
             self.head_len = used.len();
             h
@@ -411,7 +422,8 @@ impl<const N: usize> Muxer for OggOpusMuxer<N> {
         };
         // Close the page first when it is long enough or the packet does not fit, so that
         // a failing sink leaves this call without effect.
-        let page_full = self.page_granule.is_some_and(|g| g.saturating_sub(self.page_start) >= PAGE_SAMPLES);
+        let page_full =
+            self.page_granule.is_some_and(|g| g.saturating_sub(self.page_start) >= PAGE_SAMPLES);
         if self.nseg > 0 && (page_full || !self.fits(data.len())) {
             self.flush(sink, 0)?;
         }
@@ -512,7 +524,14 @@ mod tests {
     }
 
     fn head(pre_skip: u16, channels: u8) -> OpusHead {
-        OpusHead { version: 1, channels, pre_skip, input_sample_rate: 48_000, output_gain: 0, mapping_family: 0 }
+        OpusHead {
+            version: 1,
+            channels,
+            pre_skip,
+            input_sample_rate: 48_000,
+            output_gain: 0,
+            mapping_family: 0,
+        }
     }
 
     fn config() -> CodecConfig {
@@ -579,7 +598,10 @@ mod tests {
         assert_eq!(m.pre_skip(), 312);
         let p = pages(&sink.bytes);
         assert_eq!(p.len(), 2);
-        assert_eq!((p[0].flags, p[0].granule, p[0].sequence, p[0].serial), (FLAG_BOS, 0, 0, DEFAULT_SERIAL));
+        assert_eq!(
+            (p[0].flags, p[0].granule, p[0].sequence, p[0].serial),
+            (FLAG_BOS, 0, 0, DEFAULT_SERIAL)
+        );
         assert_eq!(p[0].body, &head(312, 2).to_bytes());
         assert_eq!(p[0].segments, &[19]);
         assert_eq!((p[1].flags, p[1].granule, p[1].sequence), (0, 0, 1));
@@ -607,11 +629,17 @@ mod tests {
         let mut sink = VecSink::default();
         let mut m = started::<DEFAULT_PAGE_BUFFER>(&mut sink);
         for i in 0..120 {
-            m.write_packet(MuxTrack(0), &Packet { data: &packet(40, 20), info: info(i, 0) }, &mut sink).unwrap();
+            m.write_packet(
+                MuxTrack(0),
+                &Packet { data: &packet(40, 20), info: info(i, 0) },
+                &mut sink,
+            )
+            .unwrap();
         }
         m.finish(&mut sink).unwrap();
         let p = pages(&sink.bytes);
-        let audio: Vec<(i64, usize, u8)> = p[2..].iter().map(|p| (p.granule, p.completed_packets(), p.flags)).collect();
+        let audio: Vec<(i64, usize, u8)> =
+            p[2..].iter().map(|p| (p.granule, p.completed_packets(), p.flags)).collect();
         assert_eq!(audio, [(48_000, 50, 0), (96_000, 50, 0), (115_200, 20, FLAG_EOS)]);
         let seq: Vec<u32> = p.iter().map(|p| p.sequence).collect();
         assert_eq!(seq, [0, 1, 2, 3, 4]);
@@ -625,7 +653,12 @@ mod tests {
         let mut sink = VecSink::default();
         let mut m = started::<DEFAULT_PAGE_BUFFER>(&mut sink);
         for (i, ms) in [(0, 2u8), (1, 5), (2, 10), (3, 20)] {
-            m.write_packet(MuxTrack(0), &Packet { data: &packet(10, ms), info: info(i, 0) }, &mut sink).unwrap();
+            m.write_packet(
+                MuxTrack(0),
+                &Packet { data: &packet(10, ms), info: info(i, 0) },
+                &mut sink,
+            )
+            .unwrap();
             m.cut(&mut sink).unwrap();
         }
         let g: Vec<i64> = pages(&sink.bytes)[2..].iter().map(|p| p.granule).collect();
@@ -635,15 +668,26 @@ mod tests {
         m.write_packet(MuxTrack(0), &Packet { data: &bad, info: info(4, 0) }, &mut sink).unwrap();
         assert_eq!(m.granule_position(), 1800 + 960);
         let no_duration = PacketInfo { duration: Duration::ZERO, ..info(5, 0) };
-        assert_eq!(m.write_packet(MuxTrack(0), &Packet { data: &bad, info: no_duration }, &mut sink), Err(OggError::InvalidPacket));
-        assert_eq!(m.write_packet(MuxTrack(0), &Packet { data: &[], info: info(5, 0) }, &mut sink), Err(OggError::InvalidPacket));
+        assert_eq!(
+            m.write_packet(MuxTrack(0), &Packet { data: &bad, info: no_duration }, &mut sink),
+            Err(OggError::InvalidPacket)
+        );
+        assert_eq!(
+            m.write_packet(MuxTrack(0), &Packet { data: &[], info: info(5, 0) }, &mut sink),
+            Err(OggError::InvalidPacket)
+        );
     }
 
     #[test]
     fn cut_makes_a_page_boundary_and_is_idle_when_nothing_is_buffered() {
         let mut sink = VecSink::default();
         let mut m = started::<DEFAULT_PAGE_BUFFER>(&mut sink);
-        m.write_packet(MuxTrack(0), &Packet { data: &packet(100, 20), info: info(0, 0) }, &mut sink).unwrap();
+        m.write_packet(
+            MuxTrack(0),
+            &Packet { data: &packet(100, 20), info: info(0, 0) },
+            &mut sink,
+        )
+        .unwrap();
         let before = sink.bytes.len();
         assert_eq!(m.buffered(), 100);
         m.cut(&mut sink).unwrap();
@@ -662,10 +706,19 @@ mod tests {
         let mut m = started::<DEFAULT_PAGE_BUFFER>(&mut sink);
         for i in 0..3 {
             let discard = if i == 2 { 700 } else { 0 };
-            m.write_packet(MuxTrack(0), &Packet { data: &packet(30, 20), info: info(i, discard) }, &mut sink).unwrap();
+            m.write_packet(
+                MuxTrack(0),
+                &Packet { data: &packet(30, 20), info: info(i, discard) },
+                &mut sink,
+            )
+            .unwrap();
         }
         assert_eq!(
-            m.write_packet(MuxTrack(0), &Packet { data: &packet(30, 20), info: info(3, 0) }, &mut sink),
+            m.write_packet(
+                MuxTrack(0),
+                &Packet { data: &packet(30, 20), info: info(3, 0) },
+                &mut sink
+            ),
             Err(OggError::PacketAfterEnd)
         );
         // A cut after the trimmed packet already ends the stream; finish adds nothing.
@@ -676,15 +729,28 @@ mod tests {
         let p = pages(&sink.bytes);
         assert_eq!(p.len(), 3);
         assert_eq!((p[2].granule, p[2].flags), (3 * 960 - 700, FLAG_EOS));
-        assert_eq!(m.write_packet(MuxTrack(0), &Packet { data: &packet(30, 20), info: info(3, 0) }, &mut sink), Err(OggError::Order));
+        assert_eq!(
+            m.write_packet(
+                MuxTrack(0),
+                &Packet { data: &packet(30, 20), info: info(3, 0) },
+                &mut sink
+            ),
+            Err(OggError::Order)
+        );
     }
 
     #[test]
     fn trimming_never_exceeds_the_last_packet() {
         let mut sink = VecSink::default();
         let mut m = started::<DEFAULT_PAGE_BUFFER>(&mut sink);
-        m.write_packet(MuxTrack(0), &Packet { data: &packet(30, 20), info: info(0, 0) }, &mut sink).unwrap();
-        m.write_packet(MuxTrack(0), &Packet { data: &packet(30, 10), info: info(1, 5000) }, &mut sink).unwrap();
+        m.write_packet(MuxTrack(0), &Packet { data: &packet(30, 20), info: info(0, 0) }, &mut sink)
+            .unwrap();
+        m.write_packet(
+            MuxTrack(0),
+            &Packet { data: &packet(30, 10), info: info(1, 5000) },
+            &mut sink,
+        )
+        .unwrap();
         m.finish(&mut sink).unwrap();
         assert_eq!(pages(&sink.bytes)[2].granule, 960);
     }
@@ -693,7 +759,8 @@ mod tests {
     fn finish_after_a_cut_writes_an_empty_eos_page() {
         let mut sink = VecSink::default();
         let mut m = started::<DEFAULT_PAGE_BUFFER>(&mut sink);
-        m.write_packet(MuxTrack(0), &Packet { data: &packet(30, 20), info: info(0, 0) }, &mut sink).unwrap();
+        m.write_packet(MuxTrack(0), &Packet { data: &packet(30, 20), info: info(0, 0) }, &mut sink)
+            .unwrap();
         m.cut(&mut sink).unwrap();
         m.finish(&mut sink).unwrap();
         m.finish(&mut sink).unwrap();
@@ -707,7 +774,12 @@ mod tests {
         let mut sink = VecSink::default();
         let mut m = started::<DEFAULT_PAGE_BUFFER>(&mut sink);
         for i in 0..300 {
-            m.write_packet(MuxTrack(0), &Packet { data: &packet(3, 2), info: info(i, 0) }, &mut sink).unwrap();
+            m.write_packet(
+                MuxTrack(0),
+                &Packet { data: &packet(3, 2), info: info(i, 0) },
+                &mut sink,
+            )
+            .unwrap();
         }
         m.finish(&mut sink).unwrap();
         let p = pages(&sink.bytes);
@@ -723,14 +795,26 @@ mod tests {
         assert_eq!(OggOpusMuxer::<600>::BODY_CAPACITY, 318);
         let big = packet(1000, 20);
         let exact = packet(255, 20);
-        m.write_packet(MuxTrack(0), &Packet { data: &packet(50, 20), info: info(0, 0) }, &mut sink).unwrap();
+        m.write_packet(MuxTrack(0), &Packet { data: &packet(50, 20), info: info(0, 0) }, &mut sink)
+            .unwrap();
         m.write_packet(MuxTrack(0), &Packet { data: &big, info: info(1, 0) }, &mut sink).unwrap();
         m.write_packet(MuxTrack(0), &Packet { data: &exact, info: info(2, 0) }, &mut sink).unwrap();
         m.finish(&mut sink).unwrap();
         let p = pages(&sink.bytes);
-        let audio: Vec<(usize, bool, i64)> = p[2..].iter().map(|p| (p.body.len(), p.is_continued(), p.granule)).collect();
+        let audio: Vec<(usize, bool, i64)> =
+            p[2..].iter().map(|p| (p.body.len(), p.is_continued(), p.granule)).collect();
         // 50 | 255 255 255 (no packet ends: -1) | 235 | 255+0 lacing ends the third packet.
-        assert_eq!(audio, [(50, false, 960), (255, false, -1), (255, true, -1), (255, true, -1), (235, true, 1920), (255, false, 2880)]);
+        assert_eq!(
+            audio,
+            [
+                (50, false, 960),
+                (255, false, -1),
+                (255, true, -1),
+                (255, true, -1),
+                (235, true, 1920),
+                (255, false, 2880)
+            ]
+        );
         assert_eq!(packets(&sink.bytes), [packet(50, 20), big, exact]);
         assert!(p.iter().all(|p| p.len() <= 600));
     }
@@ -789,15 +873,24 @@ mod tests {
         assert_eq!(m.finish(&mut sink), Err(OggError::Order));
         let vp8 = CodecConfig::video(CodecId::Vp8, 640, 480);
         let e = m.add_track(&vp8).unwrap_err();
-        assert_eq!((e, mediarec_core::Error::kind(&e)), (OggError::UnsupportedCodec(CodecId::Vp8), ErrorKind::Unsupported));
-        assert_eq!(m.add_track(&CodecConfig::audio(CodecId::PcmF32, 48_000, 2)), Err(OggError::UnsupportedCodec(CodecId::PcmF32)));
+        assert_eq!(
+            (e, mediarec_core::Error::kind(&e)),
+            (OggError::UnsupportedCodec(CodecId::Vp8), ErrorKind::Unsupported)
+        );
+        assert_eq!(
+            m.add_track(&CodecConfig::audio(CodecId::PcmF32, 48_000, 2)),
+            Err(OggError::UnsupportedCodec(CodecId::PcmF32))
+        );
         let mut bad = config();
         bad.private = CodecPrivate::new(b"OpusHeaX\x01\x02\x38\x01\x80\xbb\0\0\0\0\0").unwrap();
         assert_eq!(m.add_track(&bad), Err(OggError::BadOpusHead(OpusHeadError::BadMagic)));
         let track = m.add_track(&config()).unwrap();
         assert_eq!(m.add_track(&config()), Err(OggError::TooManyTracks));
         let p = packet(10, 20);
-        assert_eq!(m.write_packet(track, &Packet { data: &p, info: info(0, 0) }, &mut sink), Err(OggError::Order));
+        assert_eq!(
+            m.write_packet(track, &Packet { data: &p, info: info(0, 0) }, &mut sink),
+            Err(OggError::Order)
+        );
         m.write_header(&mut sink).unwrap();
         assert_eq!(m.write_header(&mut sink), Err(OggError::Order));
         assert_eq!(

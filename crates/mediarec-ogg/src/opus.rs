@@ -76,8 +76,27 @@ impl OpusHead {
             .get(..Self::FAMILY0_LEN)
             .and_then(|b| b.try_into().ok())
             .ok_or(OpusHeadError::TooShort)?;
-        let [m0, m1, m2, m3, m4, m5, m6, m7, version, channels, p0, p1, r0, r1, r2, r3, g0, g1, family] =
-            *fixed;
+        let [
+            m0,
+            m1,
+            m2,
+            m3,
+            m4,
+            m5,
+            m6,
+            m7,
+            version,
+            channels,
+            p0,
+            p1,
+            r0,
+            r1,
+            r2,
+            r3,
+            g0,
+            g1,
+            family,
+        ] = *fixed;
         if [m0, m1, m2, m3, m4, m5, m6, m7] != OPUS_HEAD_MAGIC {
             return Err(OpusHeadError::BadMagic);
         }
@@ -172,7 +191,19 @@ mod tests {
     #[test]
     fn toc_durations_cover_every_mode() {
         // SILK 10/20/40/60 ms, hybrid 10/20 ms, CELT 2.5/5/10/20 ms; code 0 (one frame).
-        let cases = [(0u8, 480), (1, 960), (2, 1920), (3, 2880), (12, 480), (13, 960), (16, 120), (17, 240), (18, 480), (19, 960), (31, 960)];
+        let cases = [
+            (0u8, 480),
+            (1, 960),
+            (2, 1920),
+            (3, 2880),
+            (12, 480),
+            (13, 960),
+            (16, 120),
+            (17, 240),
+            (18, 480),
+            (19, 960),
+            (31, 960),
+        ];
         for (config, samples) in cases {
             assert_eq!(opus_packet_samples(&[config << 3]), Some(samples), "config {config}");
         }
@@ -188,7 +219,14 @@ mod tests {
 
     #[test]
     fn opus_head_validation() {
-        let h = OpusHead { version: 1, channels: 1, pre_skip: 312, input_sample_rate: 44_100, output_gain: -256, mapping_family: 0 };
+        let h = OpusHead {
+            version: 1,
+            channels: 1,
+            pre_skip: 312,
+            input_sample_rate: 44_100,
+            output_gain: -256,
+            mapping_family: 0,
+        };
         let b = h.to_bytes();
         assert_eq!(OpusHead::parse(&b).unwrap().0, h);
         assert_eq!(OpusHead::parse(&b[..18]), Err(OpusHeadError::TooShort));

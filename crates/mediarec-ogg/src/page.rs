@@ -129,8 +129,35 @@ impl<'a> Page<'a> {
             .get(..HEADER_LEN)
             .and_then(|h| h.try_into().ok())
             .ok_or(PageError::Truncated { needed: HEADER_LEN })?;
-        let [c0, c1, c2, c3, version, flags, g0, g1, g2, g3, g4, g5, g6, g7, s0, s1, s2, s3, q0, q1, q2, q3, k0, k1, k2, k3, nseg] =
-            *header;
+        let [
+            c0,
+            c1,
+            c2,
+            c3,
+            version,
+            flags,
+            g0,
+            g1,
+            g2,
+            g3,
+            g4,
+            g5,
+            g6,
+            g7,
+            s0,
+            s1,
+            s2,
+            s3,
+            q0,
+            q1,
+            q2,
+            q3,
+            k0,
+            k1,
+            k2,
+            k3,
+            nseg,
+        ] = *header;
         if [c0, c1, c2, c3] != CAPTURE {
             return Err(PageError::BadCapture);
         }
@@ -366,7 +393,7 @@ mod tests {
 
     #[test]
     fn lacing_splits_packets_and_marks_unfinished_ones() {
-        let body: std::vec::Vec<u8> = (0..=255u8).cycle().take(255 + 10 + 0 + 255).collect();
+        let body: std::vec::Vec<u8> = (0..=255u8).cycle().take(255 + 10 + 255).collect();
         let bytes = page(FLAG_CONTINUED, -1, &[255, 10, 0, 255], &body);
         let (p, _) = Page::parse(&bytes).unwrap();
         let pieces: std::vec::Vec<_> = p.packets().map(|x| (x.data.len(), x.complete)).collect();

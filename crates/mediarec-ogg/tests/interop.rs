@@ -40,7 +40,8 @@ fn run(tool: &str, args: &[&str]) -> std::process::Output {
 /// `cut_every` packets (blob boundaries). Returns the file bytes and the pre-skip.
 /// `n` is computed from the encoder's pre-skip.
 fn encode_tone(n: impl Fn(usize) -> usize, cut_every: usize) -> (Vec<u8>, usize, usize) {
-    let mut enc = opus::Encoder::new(RATE, opus::Channels::Stereo, opus::Application::Audio).unwrap();
+    let mut enc =
+        opus::Encoder::new(RATE, opus::Channels::Stereo, opus::Application::Audio).unwrap();
     enc.set_bitrate(opus::Bitrate::Bits(96_000)).unwrap();
     let pre_skip = usize::try_from(enc.get_lookahead().unwrap()).unwrap();
     let n = n(pre_skip);
@@ -102,11 +103,8 @@ fn write(name: &str, bytes: &[u8]) -> PathBuf {
 
 fn check_opusinfo(path: &Path) {
     let out = run("opusinfo", &[path.to_str().unwrap()]);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "opusinfo failed:\n{text}");
     assert!(!text.contains("WARNING"), "opusinfo warned:\n{text}");
 }
@@ -121,7 +119,19 @@ fn check_ffmpeg_clean(path: &Path) {
 fn ffmpeg_decode(path: &Path) -> Vec<i16> {
     let out = run(
         "ffmpeg",
-        &["-v", "error", "-i", path.to_str().unwrap(), "-f", "s16le", "-ac", "2", "-ar", "48000", "-"],
+        &[
+            "-v",
+            "error",
+            "-i",
+            path.to_str().unwrap(),
+            "-f",
+            "s16le",
+            "-ac",
+            "2",
+            "-ar",
+            "48000",
+            "-",
+        ],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     out.stdout.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])).collect()
@@ -145,7 +155,8 @@ fn check_file(name: &str, n: impl Fn(usize) -> usize, cut_every: usize) -> Vec<u
 
     // And it is the tone, not silence: RMS of a 0.5-amplitude sine is about 0.354.
     let body = &pcm[RATE as usize / 10 * CHANNELS..];
-    let rms = (body.iter().map(|&s| (s as f64 / 32768.0).powi(2)).sum::<f64>() / body.len() as f64).sqrt();
+    let rms = (body.iter().map(|&s| (s as f64 / 32768.0).powi(2)).sum::<f64>() / body.len() as f64)
+        .sqrt();
     assert!((0.3..0.4).contains(&rms), "rms {rms}");
     bytes
 }

@@ -1,11 +1,13 @@
 //! # mediarec-source-synth
 //!
-//! Synthetic audio sources for tests, demos and firmware bring-up: a sine [`Tone`], white
-//! [`Noise`] and a logarithmic [`Sweep`]. They need no `std` and no allocator.
+//! Synthetic sources for tests, demos and firmware bring-up: a sine [`Tone`], white
+//! [`Noise`], a logarithmic [`Sweep`], a once-per-second [`Beep`], and a moving video
+//! [`Pattern`] whose white flash coincides with the beep (an A/V sync test). They need no
+//! `std` and no allocator: every source writes into the caller's buffer.
 //!
-//! Every source counts the sample frames it has generated, so timestamps are exact: the
+//! Every audio source counts the sample frames it has generated, so timestamps are exact: the
 //! timestamp of a block is `frames generated before it / sample rate`, whatever block sizes
-//! the caller asks for. Generation is also independent of block sizes: filling 1 + 441 + 1000
+//! the caller asks for (and the pattern's frame *k* is at *k / fps*). Generation is also independent of block sizes: filling 1 + 441 + 1000
 //! frames gives bit-for-bit the same samples as filling 1442 at once, which makes encoder and
 //! muxer tests reproducible.
 //!
@@ -32,11 +34,15 @@
 #[cfg(test)]
 extern crate std;
 
+mod beep;
 mod noise;
+mod pattern;
 mod sweep;
 mod tone;
 
+pub use beep::{Beep, DEFAULT_BURST};
 pub use noise::Noise;
+pub use pattern::{COUNTER_BITS, Pattern, PatternError, PatternFrame};
 pub use sweep::Sweep;
 pub use tone::Tone;
 

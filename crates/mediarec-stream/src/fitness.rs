@@ -398,7 +398,10 @@ mod tests {
         let got = fitness_distance(&s, A, &set, BareValues::Ideal);
         assert!((got - (0.5 + 0.5)).abs() < 1e-12);
         assert!(fitness_distance(&s, A, &set, BareValues::Exact).is_infinite());
-        assert_eq!(fitness_distance(&s, A, &MediaTrackConstraintSet::new(), BareValues::Exact), 0.0);
+        assert_eq!(
+            fitness_distance(&s, A, &MediaTrackConstraintSet::new(), BareValues::Exact),
+            0.0
+        );
     }
 
     fn list() -> Vec<MediaTrackSettings> {
@@ -452,9 +455,8 @@ mod tests {
         assert_eq!(select_settings(&list(), A, &c).unwrap(), 2);
         // A set is applied as a whole: 16 kHz stereo does not exist, so the set is ignored
         // even though each member alone matches something.
-        let c = MediaTrackConstraints::new().with_advanced(
-            MediaTrackConstraintSet::new().sample_rate(16_000).channel_count(2),
-        );
+        let c = MediaTrackConstraints::new()
+            .with_advanced(MediaTrackConstraintSet::new().sample_rate(16_000).channel_count(2));
         assert_eq!(select_settings(&list(), A, &c).unwrap(), 0);
         // Bare values in advanced sets are exact, ideals are not required.
         let c = MediaTrackConstraints::new()
@@ -523,14 +525,14 @@ mod tests {
                     ideal: r.ideal.map(|v| v % 5),
                 }),
             })),
-            prop::option::of(prop::sample::select(vec![0.0f64, 0.005, 0.01, 1.0]).prop_map(
-                |v| ConstrainDouble::Range(crate::NumericRange {
+            prop::option::of(prop::sample::select(vec![0.0f64, 0.005, 0.01, 1.0]).prop_map(|v| {
+                ConstrainDouble::Range(crate::NumericRange {
                     min: None,
                     max: Some(v),
                     exact: None,
                     ideal: Some(v / 2.0),
                 })
-            )),
+            })),
             prop::option::of(any::<bool>().prop_map(ConstrainBoolean::from)),
         )
             .prop_map(|(rate, ch, lat, ns)| MediaTrackConstraintSet {

@@ -134,9 +134,10 @@ impl Property {
             | Property::SampleSize
             | Property::ChannelCount => ValueType::ULong,
             Property::AspectRatio | Property::FrameRate | Property::Latency => ValueType::Double,
-            Property::FacingMode | Property::ResizeMode | Property::DeviceId | Property::GroupId => {
-                ValueType::String
-            }
+            Property::FacingMode
+            | Property::ResizeMode
+            | Property::DeviceId
+            | Property::GroupId => ValueType::String,
             Property::BackgroundBlur
             | Property::AutoGainControl
             | Property::NoiseSuppression

@@ -42,9 +42,9 @@ use alloc::vec::Vec;
 use mediarec_core::MediaKind;
 
 use crate::constraints::{
-    AnyConstraint, BareValues, ConstrainBoolean, ConstrainBooleanOrDomString,
-    ConstrainDomString, ConstrainDouble, ConstrainNumber, ConstrainULong,
-    MediaTrackConstraintSet, MediaTrackConstraints,
+    AnyConstraint, BareValues, ConstrainBoolean, ConstrainBooleanOrDomString, ConstrainDomString,
+    ConstrainDouble, ConstrainNumber, ConstrainULong, MediaTrackConstraintSet,
+    MediaTrackConstraints,
 };
 use crate::device::{InputDeviceInfo, MIN_DECIMATED_FRAME_RATE, ValueRange, aspect_ratio};
 use crate::error::{CaptureError, OverconstrainedError};
@@ -87,7 +87,11 @@ struct Mode {
 }
 
 impl Mode {
-    fn new(device: usize, axes: Vec<Vec<MediaTrackSettings>>, defaults: MediaTrackConstraintSet) -> Self {
+    fn new(
+        device: usize,
+        axes: Vec<Vec<MediaTrackSettings>>,
+        defaults: MediaTrackConstraintSet,
+    ) -> Self {
         let mut cover = [None; 17];
         for (i, axis) in axes.iter().enumerate() {
             for p in Property::ALL {
@@ -112,10 +116,12 @@ pub(crate) struct Space {
 }
 
 /// The members of `set` sorted by the axis of `mode` they read (`None` = uncovered).
+type Members<'a> = Vec<(Property, AnyConstraint<'a>)>;
+
 fn split_members<'a>(
     mode: &Mode,
     set: &'a MediaTrackConstraintSet,
-) -> (Vec<Vec<(Property, AnyConstraint<'a>)>>, Vec<(Property, AnyConstraint<'a>)>) {
+) -> (Vec<Members<'a>>, Members<'a>) {
     let mut per_axis = vec![Vec::new(); mode.axes.len()];
     let mut uncovered = Vec::new();
     for (p, c) in set.members() {
@@ -136,7 +142,11 @@ fn point_distance(
     members.iter().map(|(p, c)| member_distance(*p, *c, s.get(*p), kind, bare)).sum()
 }
 
-fn uncovered_distance(members: &[(Property, AnyConstraint<'_>)], kind: MediaKind, bare: BareValues) -> f64 {
+fn uncovered_distance(
+    members: &[(Property, AnyConstraint<'_>)],
+    kind: MediaKind,
+    bare: BareValues,
+) -> f64 {
     members.iter().map(|(p, c)| member_distance(*p, *c, None, kind, bare)).sum()
 }
 
@@ -189,7 +199,15 @@ impl Space {
                 }
                 MediaKind::Video => {
                     let ratio_default = size_mentioned && !mentioned(Property::AspectRatio);
-                    build_video(index, dev, fixed, &base_defaults, ratio_default, &targets, &mut modes)
+                    build_video(
+                        index,
+                        dev,
+                        fixed,
+                        &base_defaults,
+                        ratio_default,
+                        &targets,
+                        &mut modes,
+                    )
                 }
             }
         }
@@ -230,7 +248,9 @@ impl Space {
         }
         // Step 4.
         if alive.is_empty() {
-            return Err(OverconstrainedError::new(self.failed_constraint(&constraints.basic)).into());
+            return Err(
+                OverconstrainedError::new(self.failed_constraint(&constraints.basic)).into()
+            );
         }
         // Step 5: advanced sets in order, bare values as exact.
         for set in &constraints.advanced {
@@ -259,9 +279,11 @@ impl Space {
                                 .collect()
                         })
                         .collect();
-                    axes.iter()
-                        .all(|x: &Vec<(usize, f64)>| !x.is_empty())
-                        .then_some(Alive { mode: a.mode, base: a.base, axes })
+                    axes.iter().all(|x: &Vec<(usize, f64)>| !x.is_empty()).then_some(Alive {
+                        mode: a.mode,
+                        base: a.base,
+                        axes,
+                    })
                 })
                 .collect();
             if !filtered.is_empty() {
@@ -373,6 +395,7 @@ fn push_number<T>(out: &mut Vec<f64>, c: &ConstrainNumber<T>, f: impl Fn(&T) -> 
 }
 
 fn clamp_u32(v: f64, lo: u32, hi: u32) -> Option<u32> {
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
     if v.is_nan() {
         return None;
     }
@@ -394,10 +417,10 @@ fn ulong_axis(range: ValueRange<u32>, targets: &[f64], cap: usize) -> Vec<u32> {
         if out.len() >= cap {
             break;
         }
-        if let Some(v) = clamp_u32(t, lo, hi) {
-            if !out.contains(&v) {
-                out.push(v);
-            }
+        if let Some(v) = clamp_u32(t, lo, hi)
+            && !out.contains(&v)
+        {
+            out.push(v);
         }
     }
     out
@@ -405,7 +428,15 @@ fn ulong_axis(range: ValueRange<u32>, targets: &[f64], cap: usize) -> Vec<u32> {
 
 fn double_axis(range: ValueRange<f64>, targets: &[f64], cap: usize) -> Vec<f64> {
     let (lo, hi) = (range.min.min(range.max), range.min.max(range.max));
-    let clamp = |v: f64| if v < lo { lo } else if v > hi { hi } else { v };
+    let clamp = |v: f64| {
+        if v < lo {
+            lo
+        } else if v > hi {
+            hi
+        } else {
+            v
+        }
+    };
     let mut out = vec![clamp(range.preferred)];
     for &t in targets {
         if out.len() >= cap {
@@ -425,7 +456,10 @@ fn points<T: Copy>(values: &[T], f: impl Fn(T) -> MediaTrackSettings) -> Vec<Med
     values.iter().map(|v| f(*v)).collect()
 }
 
-fn toggle_axis(values: &[bool], f: impl Fn(bool) -> MediaTrackSettings) -> Option<Vec<MediaTrackSettings>> {
+fn toggle_axis(
+    values: &[bool],
+    f: impl Fn(bool) -> MediaTrackSettings,
+) -> Option<Vec<MediaTrackSettings>> {
     let mut seen = Vec::new();
     for v in values {
         if !seen.contains(v) {
@@ -529,10 +563,8 @@ fn build_video(
         }
         d
     };
-    let with_resize = |mode: &str| MediaTrackSettings {
-        resize_mode: Some(String::from(mode)),
-        ..fixed.clone()
-    };
+    let with_resize =
+        |mode: &str| MediaTrackSettings { resize_mode: Some(String::from(mode)), ..fixed.clone() };
     if dev.video_modes.is_empty() {
         let mut axes = vec![vec![with_resize("none")]];
         axes.extend(blur.clone());
@@ -578,7 +610,8 @@ fn build_video(
             })
             .collect();
         let lo = v.frame_rate.min(MIN_DECIMATED_FRAME_RATE);
-        let rates = double_axis(ValueRange::new(lo, v.frame_rate, v.frame_rate), &fs, MAX_VIDEO_VALUES);
+        let rates =
+            double_axis(ValueRange::new(lo, v.frame_rate, v.frame_rate), &fs, MAX_VIDEO_VALUES);
         let mut axes = vec![
             vec![with_resize("crop-and-scale")],
             size_axis,
@@ -641,14 +674,19 @@ fn joint_sizes(
 
 /// The largest size within `w_max`×`h_max` whose (rounded) aspect ratio equals `r`.
 fn largest_with_ratio(w_max: u32, h_max: u32, r: f64) -> Option<(u32, u32)> {
-    let h0 = clamp_u32((f64::from(w_max) / r).floor(), 1, h_max)?;
+    let q = f64::from(w_max) / r;
+    if q.is_nan() {
+        return None;
+    }
+    // A saturating cast truncates, which is the floor for the positive quotient.
+    let h0 = (q as u32).clamp(1, h_max.max(1));
     let stop = h0.saturating_sub(EXACT_RATIO_SEARCH).max(1);
     let mut h = h0;
     loop {
-        if let Some(w) = clamp_u32(f64::from(h) * r, 1, w_max) {
-            if (aspect_ratio(w, h) - r).abs() <= DOUBLE_TOLERANCE {
-                return Some((w, h));
-            }
+        if let Some(w) = clamp_u32(f64::from(h) * r, 1, w_max)
+            && (aspect_ratio(w, h) - r).abs() <= DOUBLE_TOLERANCE
+        {
+            return Some((w, h));
         }
         if h <= stop {
             return None;
@@ -676,9 +714,7 @@ pub fn select_settings_for_device(
     constraints: &MediaTrackConstraints,
     defaults: &MediaTrackConstraintSet,
 ) -> Result<MediaTrackSettings, CaptureError> {
-    Space::build(device.kind, &[device], constraints, defaults)
-        .select(constraints)
-        .map(|(_, s)| s)
+    Space::build(device.kind, &[device], constraints, defaults).select(constraints).map(|(_, s)| s)
 }
 
 #[cfg(test)]
@@ -716,7 +752,10 @@ mod tests {
         )
     }
 
-    fn select(dev: &InputDeviceInfo, c: &MediaTrackConstraints) -> Result<MediaTrackSettings, CaptureError> {
+    fn select(
+        dev: &InputDeviceInfo,
+        c: &MediaTrackConstraints,
+    ) -> Result<MediaTrackSettings, CaptureError> {
         select_settings_for_device(dev, c, &ua_defaults(dev.kind))
     }
 
@@ -727,9 +766,10 @@ mod tests {
     #[test]
     fn axis_discretisation() {
         let r = ValueRange::new(8_000, 48_000, 48_000);
-        assert_eq!(ulong_axis(r, &[16_000.0, 96_000.0, 1.0, f64::NAN, 16_000.4], 24), [
-            48_000, 16_000, 8_000
-        ]);
+        assert_eq!(
+            ulong_axis(r, &[16_000.0, 96_000.0, 1.0, f64::NAN, 16_000.4], 24),
+            [48_000, 16_000, 8_000]
+        );
         assert_eq!(ulong_axis(ValueRange::new(5, 1, 9), &[3.0], 24), [5, 3], "swapped range");
         assert_eq!(ulong_axis(r, &[9_000.0, 10_000.0, 11_000.0], 2), [48_000, 9_000], "cap");
         assert_eq!(clamp_u32(1e12, 0, u32::MAX), Some(u32::MAX));
@@ -809,7 +849,10 @@ mod tests {
         assert_eq!(s.facing_mode, None);
         let c = basic(MediaTrackConstraintSet::new().width(1280));
         let s = select(&cam(), &c).unwrap();
-        assert_eq!((s.width, s.height, s.resize_mode.as_deref()), (Some(1280), Some(720), Some("none")));
+        assert_eq!(
+            (s.width, s.height, s.resize_mode.as_deref()),
+            (Some(1280), Some(720), Some("none"))
+        );
     }
 
     #[test]
@@ -870,7 +913,9 @@ mod tests {
         let s = select(&dev, &c).unwrap();
         assert_eq!(s.facing_mode.as_deref(), Some("environment"));
         assert_eq!(s.background_blur, Some(true));
-        let c = basic(MediaTrackConstraintSet::new().facing_mode(ConstrainDomString::exact_str("user")));
+        let c = basic(
+            MediaTrackConstraintSet::new().facing_mode(ConstrainDomString::exact_str("user")),
+        );
         assert_eq!(select(&dev, &c).unwrap_err().constraint(), Some("facingMode"));
     }
 
@@ -894,16 +939,24 @@ mod tests {
         assert_eq!(s.device_id.as_deref(), Some("mic"));
         let mut dev = cam();
         dev.video_modes.clear();
-        assert_eq!(select(&dev, &MediaTrackConstraints::new()).unwrap().resize_mode.as_deref(), Some("none"));
+        assert_eq!(
+            select(&dev, &MediaTrackConstraints::new()).unwrap().resize_mode.as_deref(),
+            Some("none")
+        );
     }
 
     #[test]
     fn hostile_sizes_do_not_blow_up() {
-        let dev = InputDeviceInfo::camera("c", "C", "g", vec![
-            VideoMode::new(u32::MAX, 1, f64::MAX),
-            VideoMode::new(0, 0, 0.0),
-            VideoMode::new(1, u32::MAX, f64::NAN),
-        ]);
+        let dev = InputDeviceInfo::camera(
+            "c",
+            "C",
+            "g",
+            vec![
+                VideoMode::new(u32::MAX, 1, f64::MAX),
+                VideoMode::new(0, 0, 0.0),
+                VideoMode::new(1, u32::MAX, f64::NAN),
+            ],
+        );
         let c = basic(MediaTrackConstraintSet::new().aspect_ratio(1e-300).width(u32::MAX));
         let _ = select(&dev, &c);
         let _ = dev.get_capabilities();
@@ -926,12 +979,8 @@ mod tests {
             });
         let dev = (prop::collection::vec(mode, 0..3), any::<bool>(), 0u8..2).prop_map(
             |(modes, ns, id)| {
-                let mut d = InputDeviceInfo::microphone(
-                    if id == 0 { "a" } else { "b" },
-                    "",
-                    "g",
-                    modes,
-                );
+                let mut d =
+                    InputDeviceInfo::microphone(if id == 0 { "a" } else { "b" }, "", "g", modes);
                 if ns {
                     d.noise_suppression = alloc::vec![true, false];
                 }
@@ -942,7 +991,11 @@ mod tests {
     }
 
     fn ulong() -> impl Strategy<Value = ConstrainULong> {
-        let v = || prop::option::of(prop::sample::select(vec![1u32, 2, 3, 8_000, 16_000, 20_000, 44_100, 48_000]));
+        let v = || {
+            prop::option::of(prop::sample::select(vec![
+                1u32, 2, 3, 8_000, 16_000, 20_000, 44_100, 48_000,
+            ]))
+        };
         prop_oneof![
             v().prop_map(|x| ConstrainULong::Value(x.unwrap_or(0))),
             (v(), v(), v(), v()).prop_map(|(min, max, exact, ideal)| ConstrainULong::Range(
@@ -955,9 +1008,14 @@ mod tests {
         (
             prop::option::of(ulong()),
             prop::option::of(ulong()),
-            prop::option::of(prop::sample::select(vec![0.0f64, 0.015, 0.03, 0.1]).prop_map(ConstrainDouble::from)),
+            prop::option::of(
+                prop::sample::select(vec![0.0f64, 0.015, 0.03, 0.1])
+                    .prop_map(ConstrainDouble::from),
+            ),
             prop::option::of(any::<bool>().prop_map(ConstrainBoolean::from)),
-            prop::option::of(prop::sample::select(vec!["a", "b", "c"]).prop_map(ConstrainDomString::from)),
+            prop::option::of(
+                prop::sample::select(vec!["a", "b", "c"]).prop_map(ConstrainDomString::from),
+            ),
         )
             .prop_map(|(rate, ch, lat, ns, id)| MediaTrackConstraintSet {
                 sample_rate: rate,
@@ -1029,10 +1087,11 @@ mod tests {
             let s = select(&dev, &basic(set)).unwrap();
             prop_assert!(s.width.unwrap() <= w && s.height.unwrap() <= h);
             prop_assert!(s.frame_rate.unwrap() <= f);
-            if let Some(cw) = cw.filter(|cw| *cw <= w) {
-                if ch.is_none() && ar.is_none() {
-                    prop_assert_eq!(s.width, Some(cw), "an ideal width within range is met");
-                }
+            if let Some(cw) = cw.filter(|cw| *cw <= w)
+                && ch.is_none()
+                && ar.is_none()
+            {
+                prop_assert_eq!(s.width, Some(cw), "an ideal width within range is met");
             }
         }
     }

@@ -77,7 +77,8 @@ impl<'a> StreamView<'a> {
 
     /// `audible`-like helper: at least one member audio track is not ended.
     pub fn audible(&self) -> bool {
-        self.members().any(|(_, t)| t.kind() == MediaKind::Audio && t.ready_state() == ReadyState::Live)
+        self.members()
+            .any(|(_, t)| t.kind() == MediaKind::Audio && t.ready_state() == ReadyState::Live)
     }
 
     /// `getTracks()`: a new snapshot each call.

@@ -5,7 +5,9 @@
 use alloc::string::String;
 use mediarec_core::{MediaKind, PixelFormat};
 
-use crate::constraints::{ConstrainBoolean, ConstrainBooleanOrDomString, MediaTrackConstraintSet, MediaTrackConstraints};
+use crate::constraints::{
+    ConstrainBoolean, ConstrainBooleanOrDomString, MediaTrackConstraintSet, MediaTrackConstraints,
+};
 use crate::context::SourceHandle;
 use crate::settings::{MediaTrackCapabilities, MediaTrackSettings};
 use crate::space::ua_defaults;
@@ -76,7 +78,10 @@ impl ContentHint {
             "text" => ContentHint::Text,
             _ => return None,
         };
-        let audio = matches!(hint, ContentHint::Speech | ContentHint::SpeechRecognition | ContentHint::Music);
+        let audio = matches!(
+            hint,
+            ContentHint::Speech | ContentHint::SpeechRecognition | ContentHint::Music
+        );
         let video = matches!(hint, ContentHint::Motion | ContentHint::Detail | ContentHint::Text);
         match kind {
             MediaKind::Audio if video => None,
@@ -100,7 +105,9 @@ impl ContentHint {
         };
         if kind == MediaKind::Audio {
             match self {
-                ContentHint::Music | ContentHint::SpeechRecognition => set(&mut d, false, false, Some(false)),
+                ContentHint::Music | ContentHint::SpeechRecognition => {
+                    set(&mut d, false, false, Some(false))
+                }
                 ContentHint::Speech => set(&mut d, true, true, None),
                 _ => {}
             }
@@ -251,7 +258,13 @@ impl MediaStreamTrack {
     }
 
     /// Replaces a picture with black unless the track [is flowing](Self::is_flowing).
-    pub fn apply_enabled_video(&self, format: PixelFormat, width: u32, height: u32, data: &mut [u8]) {
+    pub fn apply_enabled_video(
+        &self,
+        format: PixelFormat,
+        width: u32,
+        height: u32,
+        data: &mut [u8],
+    ) {
         if !self.is_flowing() {
             fill_black(format, width, height, data);
         }

@@ -279,7 +279,7 @@ impl<const CUES: usize> WebmMuxer<CUES> {
         }
         let candidate = self.cue_candidates;
         self.cue_candidates += 1;
-        if candidate % self.cue_stride != 0 {
+        if !candidate.is_multiple_of(self.cue_stride) {
             return;
         }
         if self.cues.is_full() {
@@ -290,7 +290,7 @@ impl<const CUES: usize> WebmMuxer<CUES> {
                 i % 2 == 1
             });
             self.cue_stride = self.cue_stride.saturating_mul(2);
-            if candidate % self.cue_stride != 0 {
+            if !candidate.is_multiple_of(self.cue_stride) {
                 return;
             }
         }
@@ -593,10 +593,8 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         }
 
         let cluster_pos = sink.position();
-        if open_new && sink.can_patch() {
-            if let Some(c) = &previous {
-                Self::patch_cluster_size(c, cluster_pos, sink)?;
-            }
+        if let (true, Some(c)) = (open_new && sink.can_patch(), &previous) {
+            Self::patch_cluster_size(c, cluster_pos, sink)?;
         }
         sink.write(hs.written())?;
         sink.write(packet.data)?;
@@ -611,13 +609,14 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
             self.clusters += 1;
         }
         let segment_data = self.layout.segment_data;
-        if let Some(c) = self.cluster.as_mut() {
-            if cue_track == Some(index) && c.cue_pending {
-                c.cue_pending = false;
-                if keyframe {
-                    let cue = CueEntry { time_ms: time, cluster: c.pos.saturating_sub(segment_data) };
-                    self.add_cue(cue);
-                }
+        if let Some(c) = self.cluster.as_mut()
+            && cue_track == Some(index)
+            && c.cue_pending
+        {
+            c.cue_pending = false;
+            if keyframe {
+                let cue = CueEntry { time_ms: time, cluster: c.pos.saturating_sub(segment_data) };
+                self.add_cue(cue);
             }
         }
         if let Some(t) = self.tracks.get_mut(index) {

@@ -1,0 +1,64 @@
+//! WebM muxing throughput into a preallocated in-memory sink (which can patch, so cluster
+//! sizes, Cues, SeekHead and Duration are all produced).
+//!
+//! - `opus_160B`: 20 ms Opus-sized packets; the figure of merit is packets per second.
+//! - `vp8_100KB`: 100 KB video packets at 30 fps, keyframe every second; bytes per second,
+//!   which should approach memcpy speed because payloads are copied once.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mediarec_benches::{opus_config, packet_info, vp8_config};
+use mediarec_core::{CodecConfig, Muxer, Packet, SliceSink};
+use mediarec_webm::WebmMuxer;
+
+/// Muxes `count` packets of `payload` into `storage`; returns the bytes produced.
+fn mux(
+    storage: &mut [u8],
+    config: &CodecConfig,
+    payload: &[u8],
+    count: u64,
+    step_us: u64,
+    key_every: u64,
+) -> usize {
+    let mut sink = SliceSink::new(storage);
+    let mut muxer: WebmMuxer = WebmMuxer::default();
+    let track = muxer.add_track(config).expect("track");
+    muxer.write_header(&mut sink).expect("header");
+    for i in 0..count {
+        let info = packet_info(i, payload.len(), step_us, i % key_every == 0);
+        muxer.write_packet(track, &Packet { data: payload, info }, &mut sink).expect("packet");
+    }
+    muxer.finish(&mut sink).expect("finish");
+    sink.written().len()
+}
+
+fn bench_mux(c: &mut Criterion) {
+    let mut group = c.benchmark_group("mux");
+
+    const OPUS_PACKETS: u64 = 100_000;
+    let opus = opus_config();
+    let payload = [0x5Au8; 160];
+    let mut storage = vec![0u8; OPUS_PACKETS as usize * 240 + (1 << 20)];
+    group.throughput(Throughput::Elements(OPUS_PACKETS));
+    group.bench_function("opus_160B", |b| {
+        b.iter(|| mux(&mut storage, &opus, black_box(&payload), OPUS_PACKETS, 20_000, 1))
+    });
+
+    const VIDEO_PACKETS: u64 = 300;
+    let vp8 = vp8_config();
+    let frame = vec![0xA5u8; 100_000];
+    let mut storage = vec![0u8; VIDEO_PACKETS as usize * 100_100 + (1 << 20)];
+    group.throughput(Throughput::Bytes(VIDEO_PACKETS * frame.len() as u64));
+    group.bench_function("vp8_100KB", |b| {
+        b.iter(|| mux(&mut storage, &vp8, black_box(&frame), VIDEO_PACKETS, 33_333, 30))
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = bench_mux
+}
+criterion_main!(benches);
