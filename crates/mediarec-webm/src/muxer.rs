@@ -5,8 +5,8 @@ use mediarec_core::{
     SliceSink,
 };
 use mediarec_ebml::{
-    PatchSink, Vint, element_len, ids, int_len, write_binary, write_float, write_int,
-    write_master, write_master_header, write_string, write_uint, write_unknown_size_header,
+    EncodedHeader, PatchSink, Vint, element_len, ids, int_len, write_binary, write_float, write_int,
+    write_master, write_string, write_uint, write_unknown_size_header,
     write_void,
 };
 
@@ -70,6 +70,39 @@ const CUE_POINT_MAX: u64 = must(element_len(
             must(element_len(ids::CUE_TRACK, 1)) + must(element_len(ids::CUE_CLUSTER_POSITION, 8)),
         )),
 ));
+
+/// A Cluster ID followed by the 8-byte unknown size.
+const CLUSTER_HEADER: [u8; 12] = [0x1F, 0x43, 0xB6, 0x75, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
+/// One-byte IDs written on the hot path.
+const TIMESTAMP_ID: u8 = ids::CLUSTER_TIMESTAMP as u8;
+const SIMPLE_BLOCK_ID: u8 = ids::SIMPLE_BLOCK as u8;
+
+/// Room for a cluster header and a block group header (at most 48 bytes).
+struct Scratch {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Scratch {
+    const fn new() -> Self {
+        Scratch { buf: [0; 64], len: 0 }
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> Result<(), WebmError> {
+        let end = self.len + bytes.len();
+        let dst = self
+            .buf
+            .get_mut(self.len..end)
+            .ok_or(WebmError::Write(mediarec_ebml::WriteError::SizeTooLarge))?;
+        dst.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+}
 
 /// The document type written in the EBML header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -200,6 +233,10 @@ pub struct WebmMuxer<const CUES: usize = DEFAULT_CUE_CAPACITY> {
     cue_stride: u64,
     cue_candidates: u64,
     end: Duration,
+    /// Fixed at `write_header`: whether video keyframes open clusters.
+    has_video: bool,
+    /// Fixed at `write_header`: the index of the track the seek index follows.
+    cue_track: Option<u8>,
 }
 
 impl<const CUES: usize> Default for WebmMuxer<CUES> {
@@ -230,6 +267,8 @@ impl<const CUES: usize> WebmMuxer<CUES> {
             cue_stride: 1,
             cue_candidates: 0,
             end: Duration::ZERO,
+            has_video: false,
+            cue_track: None,
         }
     }
 
@@ -264,13 +303,9 @@ impl<const CUES: usize> WebmMuxer<CUES> {
 
     /// The track whose keyframes the seek index points at: the first video track, else the
     /// first audio track.
-    fn cue_track(&self) -> Option<usize> {
+    fn find_cue_track(&self) -> Option<usize> {
         let video = self.tracks.iter().position(|t| t.config.kind() == MediaKind::Video);
         video.or_else(|| (!self.tracks.is_empty()).then_some(0))
-    }
-
-    fn has_video(&self) -> bool {
-        self.tracks.iter().any(|t| t.config.kind() == MediaKind::Video)
     }
 
     fn add_cue(&mut self, cue: CueEntry) {
@@ -515,6 +550,8 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         layout.tracks = sink.position();
         self.write_tracks(sink)?;
         self.layout = layout;
+        self.has_video = self.tracks.iter().any(|t| t.config.kind() == MediaKind::Video);
+        self.cue_track = self.find_cue_track().map(|i| i as u8);
         self.state = State::Writing;
         Ok(())
     }
@@ -527,8 +564,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
     ) -> Result<(), WebmError> {
         self.check_writing()?;
         let index = usize::from(track.0).checked_sub(1).ok_or(WebmError::UnknownTrack(track))?;
-        let has_video = self.has_video();
-        let cue_track = self.cue_track();
+        let (has_video, cue_track) = (self.has_video, self.cue_track);
         let t = self.tracks.get(index).ok_or(WebmError::UnknownTrack(track))?;
         let info = packet.info;
         if t.last_pts.is_some_and(|last| info.pts < last) {
@@ -560,12 +596,15 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         let relative = i16::try_from(i128::from(time) - i128::from(timecode))
             .map_err(|_| WebmError::OutOfOrder(track))?;
 
-        // Cluster header (if any) and block header go out in one write.
-        let mut head = [0u8; 64];
-        let mut hs = SliceSink::new(&mut head);
+        // Cluster header (if any) and block header go out in one write, assembled here
+        // without going through the generic element writers (this is the hot path).
+        let mut head = Scratch::new();
         if open_new {
-            write_unknown_size_header(&mut hs, ids::CLUSTER)?;
-            write_uint(&mut hs, ids::CLUSTER_TIMESTAMP, timecode)?;
+            head.push(&CLUSTER_HEADER)?;
+            let n = mediarec_ebml::uint_len(timecode);
+            let be = timecode.to_be_bytes();
+            head.push(&[TIMESTAMP_ID, 0x80 | n as u8])?;
+            head.push(be.get(8 - n..).unwrap_or(&be))?;
         }
         let track_byte = 0x80 | track.0;
         let [rel_hi, rel_lo] = relative.to_be_bytes();
@@ -576,19 +615,20 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         };
         match discard_ns {
             None => {
-                write_master_header(&mut hs, ids::SIMPLE_BLOCK, block_len)?;
+                head.push(&[SIMPLE_BLOCK_ID])?;
+                head.push(Vint::size(block_len)?.as_bytes())?;
                 let flags = if keyframe { 0x80 } else { 0x00 };
-                hs.write(&[track_byte, rel_hi, rel_lo, flags])?;
+                head.push(&[track_byte, rel_hi, rel_lo, flags])?;
             }
             Some(ns) => {
                 let block = element_len(ids::BLOCK, block_len)
                     .ok_or(mediarec_ebml::WriteError::SizeTooLarge)?;
                 let padding = element_len(ids::DISCARD_PADDING, int_len(ns) as u64)
                     .ok_or(mediarec_ebml::WriteError::SizeTooLarge)?;
-                write_master_header(&mut hs, ids::BLOCK_GROUP, block + padding)?;
-                write_master_header(&mut hs, ids::BLOCK, block_len)?;
+                head.push(EncodedHeader::new(ids::BLOCK_GROUP, block + padding)?.as_bytes())?;
+                head.push(EncodedHeader::new(ids::BLOCK, block_len)?.as_bytes())?;
                 // A Block without ReferenceBlock is a keyframe; its flag bits stay clear.
-                hs.write(&[track_byte, rel_hi, rel_lo, 0x00])?;
+                head.push(&[track_byte, rel_hi, rel_lo, 0x00])?;
             }
         }
 
@@ -596,7 +636,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         if let (true, Some(c)) = (open_new && sink.can_patch(), &previous) {
             Self::patch_cluster_size(c, cluster_pos, sink)?;
         }
-        sink.write(hs.written())?;
+        sink.write(head.as_bytes())?;
         sink.write(packet.data)?;
         if let Some(ns) = discard_ns {
             write_int(sink, ids::DISCARD_PADDING, ns)?;
@@ -610,7 +650,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         }
         let segment_data = self.layout.segment_data;
         if let Some(c) = self.cluster.as_mut()
-            && cue_track == Some(index)
+            && cue_track == Some(index as u8)
             && c.cue_pending
         {
             c.cue_pending = false;
@@ -644,8 +684,8 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         }
         let mut segment_end = end;
         let mut cues_at = None;
-        if let (false, Some(track)) = (self.cues.is_empty(), self.cue_track()) {
-            segment_end += self.patch_cues(end, track as u64 + 1, sink)?;
+        if let (false, Some(track)) = (self.cues.is_empty(), self.cue_track) {
+            segment_end += self.patch_cues(end, u64::from(track) + 1, sink)?;
             cues_at = Some(end);
         }
         let mut seek_head = [0u8; SEEK_HEAD_RESERVE as usize];
