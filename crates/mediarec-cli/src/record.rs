@@ -175,6 +175,45 @@ enum Input {
     Closed,
 }
 
+/// Raw terminal mode for single-key control, restored when dropped.
+struct RawMode;
+
+impl RawMode {
+    fn enable() -> Option<Self> {
+        crossterm::terminal::enable_raw_mode().ok().map(|()| RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Reads keys: space pauses or resumes, r requests data, q (or Ctrl-C, which raw mode
+/// turns into a key) stops.
+fn spawn_keys(tx: mpsc::Sender<Input>) {
+    use crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+    std::thread::spawn(move || {
+        while let Ok(ev) = crossterm::event::read() {
+            let TermEvent::Key(k) = ev else { continue };
+            if k.kind != KeyEventKind::Press {
+                continue;
+            }
+            let cmd = match k.code {
+                KeyCode::Char(' ') => "toggle",
+                KeyCode::Char('r') => "request-data",
+                KeyCode::Char('q') => "stop",
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => "stop",
+                _ => continue,
+            };
+            if tx.send(Input::Command(cmd.into())).is_err() {
+                return;
+            }
+        }
+    });
+}
+
 pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
     let started = StdInstant::now();
     if a.keyframe_interval_ms.is_some() && a.keyframe_interval_frames.is_some() {
@@ -237,6 +276,15 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
             .map_err(|e| Failure::runtime(format!("cannot handle signals: {e}")))?;
     }
     let (input_tx, input_rx) = mpsc::channel();
+    let interactive = !a.quiet
+        && a.control.is_none()
+        && a.output != "-"
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    let _raw = if interactive { RawMode::enable() } else { None };
+    if _raw.is_some() {
+        spawn_keys(input_tx.clone());
+    }
     if a.control.is_some() {
         std::thread::spawn(move || {
             for line in std::io::stdin().lock().lines() {
@@ -265,6 +313,10 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
             match input {
                 Input::Command(c) => {
                     let r = match c.as_str() {
+                        "toggle" if recorder.state() == mediarec::RecordingState::Paused => {
+                            recorder.resume()
+                        }
+                        "toggle" => recorder.pause(),
                         "pause" => recorder.pause(),
                         "resume" => recorder.resume(),
                         "request-data" | "requestData" => recorder.request_data(),
@@ -292,7 +344,7 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
         };
         if status && last_status.elapsed() >= StdDuration::from_millis(100) {
             last_status = StdInstant::now();
-            print_status(&recorder);
+            print_status(&recorder, _raw.is_some());
         }
         let Some(event) = event else { continue };
         let wall_ms = started.elapsed().as_millis() as u64;
@@ -326,8 +378,9 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
         }
     }
     if status {
-        eprintln!();
+        eprint!("\r\n");
     }
+    drop(_raw);
     let summary = recorder.close().map_err(|e| Failure::runtime(e.to_string()))?;
     if let Some(f) = failure.or(summary.error.map(|n: DomErrorName| n.to_string())) {
         return Err(Failure::runtime(format!("{f} (what was recorded before is saved)")));
@@ -343,7 +396,7 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_status(recorder: &MediaRecorder) {
+fn print_status(recorder: &MediaRecorder, keys: bool) {
     let s = recorder.snapshot();
     let secs = s.media_time.as_millis_f64() / 1000.0;
     let kbps = if secs > 0.0 { s.bytes as f64 * 8.0 / secs / 1000.0 } else { 0.0 };
@@ -365,5 +418,8 @@ fn print_status(recorder: &MediaRecorder) {
         kbps,
         meters.join("  ")
     );
+    if keys && s.state != mediarec::RecordingState::Inactive {
+        eprint!("  [space] pause/resume [r] data [q] stop");
+    }
     let _ = std::io::stderr().flush();
 }

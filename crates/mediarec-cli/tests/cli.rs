@@ -153,3 +153,28 @@ fn scripted_control_run_gives_the_spec_event_order_and_removes_paused_time() {
         }
     }
 }
+
+/// Ctrl-C and SIGTERM finish the file: it is seekable and holds what was recorded.
+#[test]
+fn sigint_and_sigterm_finish_a_seekable_file() {
+    for signal in ["-INT", "-TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_mediarec"))
+            .args(["record", "--quiet", "out.webm"])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(2500));
+        let kill = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        assert!(kill.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{signal}: exit {:?}", out.status);
+        let file = dir.path().join("out.webm");
+        ffmpeg_decodes(&file);
+        let seconds = decoded_seconds(&file);
+        assert!((seconds - 2.5).abs() < 0.4, "{signal}: {seconds} s");
+        let info = text(&tool("mkvinfo", &["-a", file.to_str().unwrap()]));
+        assert!(info.contains("Duration") && info.contains("Cues"), "{signal}: {info}");
+    }
+}

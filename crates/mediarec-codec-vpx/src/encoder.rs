@@ -229,6 +229,7 @@ impl VideoEncoder for VpxEncoder {
             return Err(VpxError::FrameMismatch { width: frame.width, height: frame.height });
         }
         let (w, h) = (self.width, self.height);
+        let (pts, duration) = self.timing(frame.timestamp);
         let short = |needed: usize| VpxError::ShortFrame { needed, got: frame.data.len() };
         let planes = match frame.format {
             PixelFormat::I420 => {
@@ -244,7 +245,6 @@ impl VideoEncoder for VpxEncoder {
             }
             other => return Err(VpxError::UnsupportedPixelFormat(other)),
         };
-        let (pts, duration) = self.timing(frame.timestamp);
         self.ctx.encode(&planes, pts, duration, keyframe)?;
         self.last_pts = Some(pts);
         self.frames += 1;
@@ -417,6 +417,41 @@ mod tests {
         assert_eq!(enc.timing(Duration::from_millis(105)), (105_000, 100_000));
         let mut buf = vec![0u8; enc.max_packet_len()];
         assert!(enc.pull(&mut buf).unwrap().unwrap().keyframe);
+    }
+
+    #[test]
+    fn rgba_converts_to_the_patterns_own_i420() {
+        use mediarec_source_synth::Pattern;
+        for (w, h) in [(320u32, 240u32), (33, 17)] {
+            let mut a = Pattern::new(w, h, 30);
+            let mut b = a.clone();
+            let mut reference = vec![0u8; a.i420_len().unwrap()];
+            let mut rgba = vec![0u8; b.rgba_len().unwrap()];
+            let mut converted = vec![0u8; reference.len()];
+            for _ in 0..3 {
+                a.fill_i420(&mut reference).unwrap();
+                b.fill_rgba(&mut rgba).unwrap();
+                for format in [PixelFormat::Rgba, PixelFormat::Bgra] {
+                    if format == PixelFormat::Bgra {
+                        rgba.chunks_exact_mut(4).for_each(|p| p.swap(0, 2));
+                    }
+                    to_i420(format, &rgba, w, h, &mut converted).unwrap();
+                    let worst = reference
+                        .iter()
+                        .zip(&converted)
+                        .map(|(&x, &y)| x.abs_diff(y))
+                        .max()
+                        .unwrap();
+                    assert!(worst <= 2, "{w}x{h} {format:?}: off by {worst}");
+                }
+            }
+        }
+        let mut dst = vec![0u8; 10];
+        assert_eq!(to_i420(PixelFormat::Rgba, &[0; 16], 2, 2, &mut dst[..3]), Err(VpxError::Conversion));
+        assert_eq!(
+            to_i420(PixelFormat::I420, &[0; 16], 2, 2, &mut dst),
+            Err(VpxError::UnsupportedPixelFormat(PixelFormat::I420))
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use core::ffi::{c_int, c_long, c_ulong};
 use core::ptr;
 
-use env_libvpx_sys as sys;
+use vpx_sys as sys;
 
 use crate::error::VpxError;
 
@@ -278,6 +278,8 @@ impl Context {
     }
 
     /// Reads the next frame packet from libvpx's list into `pending`, skipping other kinds.
+    // `c_ulong` is 64 bits here but 32 on Windows: the conversions are not useless there.
+    #[allow(clippy::useless_conversion)]
     fn fetch(&mut self) {
         self.pending = None;
         loop {

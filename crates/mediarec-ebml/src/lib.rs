@@ -55,7 +55,7 @@ pub use reader::{
 pub use vint::{MAX_SIZE, UNKNOWN_SIZE, Vint, id_len, max_size_for_width, size_len};
 pub use writer::{
     EncodedHeader, PatchSink, WriteError, element_len, int_len, uint_len, void_header,
-    write_binary, write_float, write_id, write_int, write_master, write_master_header,
-    write_size, write_size_with_width, write_string, write_uint, write_unknown_size,
-    write_unknown_size_header, write_void, write_zeros,
+    write_binary, write_float, write_id, write_int, write_master, write_master_header, write_size,
+    write_size_with_width, write_string, write_uint, write_unknown_size, write_unknown_size_header,
+    write_void, write_zeros,
 };

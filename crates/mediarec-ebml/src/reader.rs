@@ -305,10 +305,10 @@ impl<'a> Reader<'a> {
         }
         let start = self.pos;
         let end = start + size as usize;
-        let data = self.buf.get(start..end).ok_or(ReadError::Truncated {
-            offset: header.offset,
-            needed: size,
-        })?;
+        let data = self
+            .buf
+            .get(start..end)
+            .ok_or(ReadError::Truncated { offset: header.offset, needed: size })?;
         self.pos = end;
         Ok(data)
     }
@@ -489,9 +489,10 @@ mod tests {
     #[test]
     fn huge_sizes_near_the_offset_limit_are_invalid_not_overflowing() {
         let bytes = [0xA3, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE];
-        assert_eq!(Header::parse(&bytes, u64::MAX - 4), Err(ReadError::InvalidSize {
-            offset: u64::MAX - 3
-        }));
+        assert_eq!(
+            Header::parse(&bytes, u64::MAX - 4),
+            Err(ReadError::InvalidSize { offset: u64::MAX - 3 })
+        );
     }
 
     #[test]

@@ -113,8 +113,16 @@ const SPEC: &[(u32, TagDataType, &[PathPart])] = &[
     (ids::SEGMENT, TagDataType::Master, &[]),
     (ids::CLUSTER, TagDataType::Master, SEG),
     (ids::INFO, TagDataType::Master, SEG),
-    (ids::MUXING_APP, TagDataType::Utf8, &[PathPart::Id(ids::SEGMENT as u64), PathPart::Id(ids::INFO as u64)]),
-    (ids::DURATION, TagDataType::Float, &[PathPart::Id(ids::SEGMENT as u64), PathPart::Id(ids::INFO as u64)]),
+    (
+        ids::MUXING_APP,
+        TagDataType::Utf8,
+        &[PathPart::Id(ids::SEGMENT as u64), PathPart::Id(ids::INFO as u64)],
+    ),
+    (
+        ids::DURATION,
+        TagDataType::Float,
+        &[PathPart::Id(ids::SEGMENT as u64), PathPart::Id(ids::INFO as u64)],
+    ),
     (ids::CLUSTER_TIMESTAMP, TagDataType::UnsignedInt, CL),
     (ids::SIMPLE_BLOCK, TagDataType::Binary, CL),
     (ids::BLOCK_GROUP, TagDataType::Master, CL),
@@ -239,7 +247,8 @@ fn cluster() -> impl Strategy<Value = Node> {
     prop::collection::vec(
         prop_oneof![
             any::<u64>().prop_map(|v| Node::Uint(ids::CLUSTER_TIMESTAMP, v)),
-            prop::collection::vec(any::<u8>(), 0..200).prop_map(|b| Node::Bin(ids::SIMPLE_BLOCK, b)),
+            prop::collection::vec(any::<u8>(), 0..200)
+                .prop_map(|b| Node::Bin(ids::SIMPLE_BLOCK, b)),
             block_group(),
         ],
         0..8,
@@ -249,7 +258,10 @@ fn cluster() -> impl Strategy<Value = Node> {
 
 fn info() -> impl Strategy<Value = Node> {
     ("[a-zA-Z0-9 é]{0,20}", finite_f64()).prop_map(|(app, d)| {
-        Node::Master(ids::INFO, vec![Node::Str(ids::MUXING_APP, app), Node::Float(ids::DURATION, d)])
+        Node::Master(
+            ids::INFO,
+            vec![Node::Str(ids::MUXING_APP, app), Node::Float(ids::DURATION, d)],
+        )
     })
 }
 

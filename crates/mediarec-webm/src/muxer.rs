@@ -5,9 +5,8 @@ use mediarec_core::{
     SliceSink,
 };
 use mediarec_ebml::{
-    EncodedHeader, PatchSink, Vint, element_len, ids, int_len, write_binary, write_float, write_int,
-    write_master, write_string, write_uint, write_unknown_size_header,
-    write_void,
+    EncodedHeader, PatchSink, Vint, element_len, ids, int_len, write_binary, write_float,
+    write_int, write_master, write_string, write_uint, write_unknown_size_header, write_void,
 };
 
 use crate::WebmError;
@@ -72,12 +71,14 @@ const CUE_POINT_MAX: u64 = must(element_len(
 ));
 
 /// A Cluster ID followed by the 8-byte unknown size.
-const CLUSTER_HEADER: [u8; 12] = [0x1F, 0x43, 0xB6, 0x75, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
+const CLUSTER_HEADER: [u8; 12] =
+    [0x1F, 0x43, 0xB6, 0x75, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
 /// One-byte IDs written on the hot path.
 const TIMESTAMP_ID: u8 = ids::CLUSTER_TIMESTAMP as u8;
 const SIMPLE_BLOCK_ID: u8 = ids::SIMPLE_BLOCK as u8;
 
-/// Room for a cluster header and a block group header (at most 48 bytes).
+/// Room for a cluster header and a block group header (at most 48 bytes, plus slack for
+/// [`Scratch::push_word`]).
 struct Scratch {
     buf: [u8; 64],
     len: usize,
@@ -88,6 +89,7 @@ impl Scratch {
         Scratch { buf: [0; 64], len: 0 }
     }
 
+    #[inline]
     fn push(&mut self, bytes: &[u8]) -> Result<(), WebmError> {
         let end = self.len + bytes.len();
         let dst = self
@@ -96,6 +98,19 @@ impl Scratch {
             .ok_or(WebmError::Write(mediarec_ebml::WriteError::SizeTooLarge))?;
         dst.copy_from_slice(bytes);
         self.len = end;
+        Ok(())
+    }
+
+    /// Appends the first `len` bytes of a left-aligned big-endian word with one 8-byte
+    /// store (the buffer keeps 8 bytes of slack for it).
+    #[inline]
+    fn push_word(&mut self, word: u64, len: usize) -> Result<(), WebmError> {
+        let dst = self
+            .buf
+            .get_mut(self.len..self.len + 8)
+            .ok_or(WebmError::Write(mediarec_ebml::WriteError::SizeTooLarge))?;
+        dst.copy_from_slice(&word.to_be_bytes());
+        self.len += len.min(8);
         Ok(())
     }
 
@@ -351,7 +366,9 @@ impl<const CUES: usize> WebmMuxer<CUES> {
     fn write_tracks(&self, sink: &mut dyn ByteSink) -> Result<(), WebmError> {
         write_master(sink, ids::TRACKS, |s| {
             for (i, track) in self.tracks.iter().enumerate() {
-                write_master(s, ids::TRACK_ENTRY, |s| write_track_entry(s, i as u64 + 1, &track.config))?;
+                write_master(s, ids::TRACK_ENTRY, |s| {
+                    write_track_entry(s, i as u64 + 1, &track.config)
+                })?;
             }
             Ok(())
         })?;
@@ -403,7 +420,8 @@ impl<const CUES: usize> WebmMuxer<CUES> {
         out: &mut [u8; SEEK_HEAD_RESERVE as usize],
     ) -> Result<(), WebmError> {
         let data = self.layout.segment_data;
-        let mut entries = [(ids::INFO, self.layout.info), (ids::TRACKS, self.layout.tracks), (0, 0)];
+        let mut entries =
+            [(ids::INFO, self.layout.info), (ids::TRACKS, self.layout.tracks), (0, 0)];
         let mut count = 2;
         if let Some(c) = cues {
             entries[2] = (ids::CUES, c);
@@ -516,9 +534,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
                 }
             }
         }
-        self.tracks
-            .push(Track { config, last_pts: None })
-            .map_err(|_| WebmError::TooManyTracks)?;
+        self.tracks.push(Track { config, last_pts: None }).map_err(|_| WebmError::TooManyTracks)?;
         Ok(MuxTrack(self.tracks.len() as u8))
     }
 
@@ -580,9 +596,9 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
             Some(c) => {
                 self.force_cluster
                     || (has_video && is_video && info.keyframe)
-                    || time.checked_sub(c.timecode).is_some_and(|d| {
-                        d >= max_ms || d > i16::MAX as u64
-                    })
+                    || time
+                        .checked_sub(c.timecode)
+                        .is_some_and(|d| d >= max_ms || d > i16::MAX as u64)
             }
         };
         let previous = self.cluster;
@@ -615,8 +631,9 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         };
         match discard_ns {
             None => {
+                let size = Vint::size(block_len)?;
                 head.push(&[SIMPLE_BLOCK_ID])?;
-                head.push(Vint::size(block_len)?.as_bytes())?;
+                head.push_word(size.to_be_word(), size.len())?;
                 let flags = if keyframe { 0x80 } else { 0x00 };
                 head.push(&[track_byte, rel_hi, rel_lo, flags])?;
             }

@@ -268,7 +268,10 @@ fn negative_relative_time_for_small_cross_track_disorder() {
     let before = s.stream.len();
     m.write_packet(v, &packet(&[4], 40_000_000, true), &mut s).unwrap();
     let len = s.stream.len();
-    assert_eq!(m.write_packet(a, &packet(&[5], 7_000_000, true), &mut s), Err(WebmError::OutOfOrder(a)));
+    assert_eq!(
+        m.write_packet(a, &packet(&[5], 7_000_000, true), &mut s),
+        Err(WebmError::OutOfOrder(a))
+    );
     assert_eq!(s.stream.len(), len);
     assert!(len > before);
 }
@@ -520,7 +523,10 @@ fn state_and_input_errors_are_typed() {
         Err(WebmError::UnknownTrack(MuxTrack(2)))
     );
     m.write_packet(t, &packet(&[1], 40_000, true), &mut s).unwrap();
-    assert_eq!(m.write_packet(t, &packet(&[1], 39_999, true), &mut s), Err(WebmError::NonMonotonic(t)));
+    assert_eq!(
+        m.write_packet(t, &packet(&[1], 39_999, true), &mut s),
+        Err(WebmError::NonMonotonic(t))
+    );
     m.finish(&mut s).unwrap();
     assert_eq!(m.finish(&mut s), Err(WebmError::Finished));
     assert_eq!(m.cut(&mut s), Err(WebmError::Finished));

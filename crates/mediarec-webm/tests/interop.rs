@@ -20,12 +20,9 @@ const SECONDS: usize = 5;
 /// Finds `name` on PATH, or fails with the way to install it.
 fn tool(name: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!("`{name}` is not installed; `cargo xtask setup` installs the interop tools")
-        })
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file()).unwrap_or_else(
+        || panic!("`{name}` is not installed; `cargo xtask setup` installs the interop tools"),
+    )
 }
 
 fn run(name: &str, args: &[&str], file: &Path) -> (bool, String, String) {
@@ -132,7 +129,14 @@ fn seekable_opus_tone_passes_ffprobe_ffmpeg_and_mkvinfo() {
 
     let (ok, out, err) = run(
         "ffprobe",
-        &["-v", "error", "-show_entries", "format=format_name,duration:stream=codec_name,channels,sample_rate", "-of", "default=nw=1"],
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "format=format_name,duration:stream=codec_name,channels,sample_rate",
+            "-of",
+            "default=nw=1",
+        ],
         &file,
     );
     assert!(ok && err.is_empty(), "ffprobe: {err}");

@@ -45,7 +45,8 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn configs(with_video: bool) -> Vec<CodecConfig> {
     let mut opus = CodecConfig::audio(CodecId::Opus, 48_000, 2);
-    opus.private = CodecPrivate::new(b"OpusHead\x01\x02\x38\x01\x80\xbb\x00\x00\x00\x00\x00").unwrap();
+    opus.private =
+        CodecPrivate::new(b"OpusHead\x01\x02\x38\x01\x80\xbb\x00\x00\x00\x00\x00").unwrap();
     opus.codec_delay = Duration::from_micros(6_500);
     opus.seek_preroll = Duration::from_millis(80);
     let mut v = vec![opus, CodecConfig::audio(CodecId::PcmF32, 44_100, 1)];

@@ -76,8 +76,10 @@ const SEEK: &[PathPart] = &[id(ids::SEGMENT), id(ids::SEEK_HEAD), id(ids::SEEK)]
 const INFO: &[PathPart] = &[id(ids::SEGMENT), id(ids::INFO)];
 const TRACKS: &[PathPart] = &[id(ids::SEGMENT), id(ids::TRACKS)];
 const TE: &[PathPart] = &[id(ids::SEGMENT), id(ids::TRACKS), id(ids::TRACK_ENTRY)];
-const AUDIO: &[PathPart] = &[id(ids::SEGMENT), id(ids::TRACKS), id(ids::TRACK_ENTRY), id(ids::AUDIO)];
-const VIDEO: &[PathPart] = &[id(ids::SEGMENT), id(ids::TRACKS), id(ids::TRACK_ENTRY), id(ids::VIDEO)];
+const AUDIO: &[PathPart] =
+    &[id(ids::SEGMENT), id(ids::TRACKS), id(ids::TRACK_ENTRY), id(ids::AUDIO)];
+const VIDEO: &[PathPart] =
+    &[id(ids::SEGMENT), id(ids::TRACKS), id(ids::TRACK_ENTRY), id(ids::VIDEO)];
 const CL: &[PathPart] = &[id(ids::SEGMENT), id(ids::CLUSTER)];
 const BG: &[PathPart] = &[id(ids::SEGMENT), id(ids::CLUSTER), id(ids::BLOCK_GROUP)];
 const CUES: &[PathPart] = &[id(ids::SEGMENT), id(ids::CUES)];
@@ -86,7 +88,9 @@ const CTP: &[PathPart] =
     &[id(ids::SEGMENT), id(ids::CUES), id(ids::CUE_POINT), id(ids::CUE_TRACK_POSITIONS)];
 const GLOBAL: &[PathPart] = &[PathPart::Global((None, None))];
 
-use TagDataType::{Binary as B, Float as F, Integer as I, Master as M, UnsignedInt as U, Utf8 as S};
+use TagDataType::{
+    Binary as B, Float as F, Integer as I, Master as M, UnsignedInt as U, Utf8 as S,
+};
 
 const SPEC: &[(u32, TagDataType, &[PathPart])] = &[
     (ids::EBML, M, &[]),
