@@ -12,7 +12,7 @@ use std::time::{Duration as StdDuration, Instant as StdInstant};
 use clap::{Args, ValueEnum};
 use mediarec::{
     AudioInput, Destination, Event, FacadeError, MediaRecorder, MediaRecorderOptions, MediaStream,
-    SynthInput,
+    SynthInput, WavInput,
 };
 use mediarec_core::{BitrateMode, DomErrorName, Duration};
 use mediarec_source_synth::{Noise, Sweep, Tone};
@@ -34,7 +34,8 @@ const SYNTH_CHANNELS: u16 = 2;
 pub struct RecordArgs {
     /// Where to write; "-" writes live output to stdout.
     output: String,
-    /// A source: tone[:HZ], noise, sweep (default: the microphone, else a 440 Hz tone).
+    /// A source: tone[:HZ], noise, sweep, file:PATH (a WAV file) (default: the microphone,
+    /// else a 440 Hz tone).
     #[arg(long = "source", value_name = "SPEC")]
     sources: Vec<String>,
     /// MIME type to record, e.g. 'audio/webm;codecs=opus' (the default), 'audio/ogg;codecs=opus'.
@@ -73,6 +74,9 @@ pub struct RecordArgs {
     /// videoKeyFrameIntervalCount.
     #[arg(long, value_name = "N")]
     keyframe_interval_frames: Option<u32>,
+    /// Read file sources at real-time pace instead of as fast as possible.
+    #[arg(long)]
+    realtime: bool,
     /// Write a live (unknown-size, unindexed) file even when OUTPUT could be patched.
     #[arg(long)]
     live: bool,
@@ -124,9 +128,14 @@ fn parse_timeslice(s: &str) -> Result<u32, String> {
 }
 
 /// Builds the input for one `--source` spec.
-fn open_source(spec: &str) -> Result<Box<dyn AudioInput>, Failure> {
+fn open_source(spec: &str, realtime: bool) -> Result<Box<dyn AudioInput>, Failure> {
     let (kind, arg) = spec.split_once(':').unwrap_or((spec, ""));
     match kind {
+        "file" if arg.is_empty() => Err(Failure::usage("file: needs a path, e.g. file:in.wav")),
+        "file" => match WavInput::open(arg, realtime) {
+            Ok(w) => Ok(Box::new(w)),
+            Err(e) => Err(Failure::usage(format!("NotReadableError: {e}"))),
+        },
         "tone" => {
             let hz = if arg.is_empty() {
                 440.0
@@ -153,7 +162,7 @@ fn open_source(spec: &str) -> Result<Box<dyn AudioInput>, Failure> {
             "NotFoundError: no microphone backend in this build; use --source tone",
         )),
         _ => Err(Failure::usage(format!(
-            "unknown source '{spec}': use tone[:HZ], noise or sweep (see mediarec record --help)"
+            "unknown source '{spec}': use tone[:HZ], noise, sweep or file:PATH (see mediarec record --help)"
         ))),
     }
 }
@@ -225,7 +234,7 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
     let specs = if a.sources.is_empty() { vec!["tone:440".to_string()] } else { a.sources.clone() };
     let mut stream = MediaStream::new();
     for s in &specs {
-        stream.add_audio(open_source(s)?);
+        stream.add_audio(open_source(s, a.realtime)?);
     }
     if let Some(dir) = &a.chunks {
         std::fs::create_dir_all(dir).map_err(|e| {

@@ -55,3 +55,27 @@ fn pcm_and_matroska_and_ogg_types_decode() {
     let info = text(&tool("mkvinfo", &["-a", dir.path().join("a.mka").to_str().unwrap()]));
     assert!(info.contains("Document type: matroska"), "{info}");
 }
+
+/// Exact trimming: a stereo WAV of 144000 sample frames decodes to exactly 144000 per
+/// channel from WebM and from Ogg (pre-skip at the start, end padding discarded).
+#[test]
+fn a_wav_file_decodes_to_exactly_its_sample_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("in.wav");
+    let spec = hound::WavSpec { channels: 2, sample_rate: 48_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
+    for i in 0..144_000u32 {
+        let v = ((i as f32 * 440.0 * std::f32::consts::TAU / 48_000.0).sin() * 16_000.0) as i16;
+        w.write_sample(v).unwrap();
+        w.write_sample(v).unwrap();
+    }
+    w.finalize().unwrap();
+    for (mime, name) in [("audio/webm;codecs=opus", "x.webm"), ("audio/ogg;codecs=opus", "x.ogg"), ("audio/webm;codecs=pcm", "p.webm")] {
+        let out = mediarec(dir.path(), &["record", "--source", "file:in.wav", "--mime", mime, "--quiet", name]);
+        assert!(out.status.success(), "{mime}: {}", text(&out));
+        let file = dir.path().join(name);
+        let d = tool("ffmpeg", &["-v", "error", "-i", file.to_str().unwrap(), "-f", "s16le", "-ac", "2", "-"]);
+        assert!(d.status.success() && d.stderr.is_empty(), "{mime}: {}", text(&d));
+        assert_eq!(d.stdout.len() / 4, 144_000, "{mime}: samples per channel");
+    }
+}

@@ -31,12 +31,14 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod file;
 mod formats;
 mod input;
 mod recorder;
 mod sink;
 mod stream;
 
+pub use file::WavInput;
 pub use formats::{AnyAudioEncoder, AnyError, AnyMuxer, SUPPORTED, StdFormats};
 pub use input::{AudioInput, Chunk, InputFailure, SynthInput};
 pub use mediarec_recorder::{RecorderError, RecordingState};
