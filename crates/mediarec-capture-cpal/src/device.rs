@@ -121,21 +121,28 @@ pub fn device_id(host: &str, backend_id: &str) -> String {
 /// assert_ne!(group_id("alsa", "alsa:hw:CARD=PCH,DEV=0"), group_id("alsa", "alsa:hw:CARD=USB,DEV=0"));
 /// ```
 pub fn group_id(host: &str, backend_id: &str) -> String {
-    let card = backend_id.split_once("CARD=").map(|(_, rest)| {
-        rest.split(',').next().unwrap_or(rest)
-    });
+    let card =
+        backend_id.split_once("CARD=").map(|(_, rest)| rest.split(',').next().unwrap_or(rest));
     let key = card.unwrap_or(backend_id);
     format!("{:016x}", fnv1a(&["groupId", host, key]))
+}
+
+/// ALSA lists its helper plugins next to real devices: rate converters, channel mixers and
+/// `null` (endless silence). None of them is a microphone of its own.
+const ALSA_HELPERS: &[&str] =
+    &["null", "lavrate", "samplerate", "speexrate", "speex", "upmix", "vdownmix"];
+
+/// True for listed devices that are not capture devices (see [`ALSA_HELPERS`]).
+fn is_helper(host: &str, backend_id: &str) -> bool {
+    host == "alsa" && backend_id.split_once(':').is_some_and(|(_, pcm)| ALSA_HELPERS.contains(&pcm))
 }
 
 /// Describes one cpal device; `None` when it cannot name itself (unplugged meanwhile).
 fn describe(host: &cpal::Host, device: &cpal::Device, default: Option<&str>) -> Option<DeviceInfo> {
     let host_name = host.id().to_string();
     let backend_id = device.id().ok()?.to_string();
-    let label = device
-        .description()
-        .map(|d| d.name().to_string())
-        .unwrap_or_else(|_| backend_id.clone());
+    let label =
+        device.description().map(|d| d.name().to_string()).unwrap_or_else(|_| backend_id.clone());
     Some(DeviceInfo {
         kind: "audioinput",
         device_id: device_id(&host_name, &backend_id),
@@ -148,7 +155,8 @@ fn describe(host: &cpal::Host, device: &cpal::Device, default: Option<&str>) -> 
 }
 
 /// Every input device of every available host, the default input of the default host
-/// first. Listing does not open devices (some ALSA plugins misbehave when probed);
+/// first; ALSA's helper plugins (rate converters, mixers, `null`) are left out. Listing does
+/// not open devices (some ALSA plugins misbehave when probed);
 /// [`DeviceInfo::capabilities`] does.
 pub fn devices() -> Result<Vec<DeviceInfo>, CaptureError> {
     let mut out = Vec::new();
@@ -171,7 +179,9 @@ pub fn devices() -> Result<Vec<DeviceInfo>, CaptureError> {
         };
         for d in list {
             if let Some(info) = describe(&host, &d, default.as_deref()) {
-                if !out.iter().any(|o: &DeviceInfo| o.device_id == info.device_id) {
+                if !is_helper(&info.host, &info.backend_id)
+                    && !out.iter().any(|o: &DeviceInfo| o.device_id == info.device_id)
+                {
                     out.push(info);
                 }
             }
@@ -194,11 +204,9 @@ pub fn devices() -> Result<Vec<DeviceInfo>, CaptureError> {
 pub(crate) fn find(selector: Option<&str>) -> Result<(cpal::Device, DeviceInfo), CaptureError> {
     let list = devices()?;
     let info = match selector {
-        None => list
-            .iter()
-            .find(|d| d.is_default)
-            .or(list.first())
-            .ok_or(CaptureError::NoDevice)?,
+        None => {
+            list.iter().find(|d| d.is_default).or(list.first()).ok_or(CaptureError::NoDevice)?
+        }
         Some(sel) => {
             let lower = sel.to_lowercase();
             let exact = |d: &&DeviceInfo| {
@@ -219,10 +227,8 @@ pub(crate) fn find(selector: Option<&str>) -> Result<(cpal::Device, DeviceInfo),
 
 /// The cpal device behind `info`.
 pub(crate) fn lookup(info: &DeviceInfo) -> Result<cpal::Device, CaptureError> {
-    let id: cpal::DeviceId = info
-        .backend_id
-        .parse()
-        .map_err(|_| CaptureError::NotFound(info.backend_id.clone()))?;
+    let id: cpal::DeviceId =
+        info.backend_id.parse().map_err(|_| CaptureError::NotFound(info.backend_id.clone()))?;
     let host = cpal::host_from_id(id.host())
         .map_err(|e| CaptureError::Backend { context: "opening the host", source: e })?;
     host.device_by_id(&id).ok_or_else(|| CaptureError::NotFound(info.label.clone()))
@@ -239,7 +245,10 @@ impl DeviceInfo {
 pub(crate) fn capabilities_of(device: &cpal::Device) -> Result<Capabilities, CaptureError> {
     let configs = device
         .supported_input_configs()
-        .map_err(|e| CaptureError::Backend { context: "asking what the device supports", source: e })?
+        .map_err(|e| CaptureError::Backend {
+            context: "asking what the device supports",
+            source: e,
+        })?
         .map(|r| ConfigRange::from_cpal(&r))
         .filter(|r| is_pcm(r.format))
         .collect();
@@ -260,6 +269,15 @@ mod tests {
         assert_ne!(device_id("alsa", "x"), group_id("alsa", "x"));
         // Separators keep ("ab", "c") and ("a", "bc") apart.
         assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
+    }
+
+    #[test]
+    fn alsa_helpers_are_not_microphones() {
+        assert!(is_helper("alsa", "alsa:null"));
+        assert!(is_helper("alsa", "alsa:speexrate"));
+        assert!(!is_helper("alsa", "alsa:pulse"));
+        assert!(!is_helper("alsa", "alsa:hw:CARD=PCH,DEV=0"));
+        assert!(!is_helper("jack", "jack:null"));
     }
 
     #[test]

@@ -52,9 +52,9 @@ impl CaptureError {
 impl mediarec_core::Error for CaptureError {
     fn kind(&self) -> ErrorKind {
         match self {
-            CaptureError::NoDevice | CaptureError::NotFound(_) | CaptureError::NoUsableConfig(_) => {
-                ErrorKind::Unsupported
-            }
+            CaptureError::NoDevice
+            | CaptureError::NotFound(_)
+            | CaptureError::NoUsableConfig(_) => ErrorKind::Unsupported,
             CaptureError::Thread(_) => ErrorKind::Other,
             _ => ErrorKind::Device,
         }

@@ -76,14 +76,26 @@ pub struct Captured {
 /// platform); dropping it stops the stream.
 struct Keeper {
     stop: Option<mpsc::Sender<()>>,
+    /// Closed by the thread once the stream is dropped.
+    done: mpsc::Receiver<()>,
     thread: Option<JoinHandle<()>>,
 }
+
+/// How long dropping an input waits for the backend to close the stream. A backend whose
+/// server died can hang in its close (libpulse's ALSA plugin does); then the thread is left
+/// behind rather than hanging the caller.
+const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Drop for Keeper {
     fn drop(&mut self) {
         drop(self.stop.take());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        match self.done.recv_timeout(CLOSE_TIMEOUT) {
+            Err(mpsc::RecvTimeoutError::Timeout) => drop(self.thread.take()),
+            _ => {
+                if let Some(t) = self.thread.take() {
+                    let _ = t.join();
+                }
+            }
         }
     }
 }
@@ -153,6 +165,7 @@ impl CpalInput {
         let opened = StdInstant::now();
         let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<Opened, CaptureError>>(1);
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let (done_tx, done_rx) = mpsc::channel::<()>();
         let thread_options = options.clone();
         let thread_shared = shared.clone();
         let thread = std::thread::Builder::new()
@@ -165,6 +178,7 @@ impl CpalInput {
                             let _ = stop_rx.recv();
                         }
                         drop(stream);
+                        drop(done_tx);
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -172,7 +186,7 @@ impl CpalInput {
                 }
             })
             .map_err(|e| CaptureError::Thread(e.to_string()))?;
-        let keeper = Keeper { stop: Some(stop_tx), thread: Some(thread) };
+        let keeper = Keeper { stop: Some(stop_tx), done: done_rx, thread: Some(thread) };
         let ready = ready_rx
             .recv()
             .map_err(|_| CaptureError::Thread("the capture thread ended while opening".into()))??;
@@ -253,7 +267,11 @@ impl CpalInput {
         let now_us = u64::try_from(self.opened.elapsed().as_micros()).unwrap_or(u64::MAX);
         let silent = Duration::from_micros(now_us.saturating_sub(self.shared.last_callback_us()));
         if silent > self.stall_timeout {
-            let detail = self.shared.error_message().map(|m| format!(" (last error: {m})")).unwrap_or_default();
+            let detail = self
+                .shared
+                .error_message()
+                .map(|m| format!(" (last error: {m})"))
+                .unwrap_or_default();
             self.failure = Some(format!("no audio for {} ms{detail}", silent.as_millis()));
             return Err(CaptureError::Stalled(silent));
         }
@@ -274,21 +292,21 @@ fn start(
 ) -> Result<(cpal::Stream, Opened), CaptureError> {
     let (device, info) = find(options.device.as_deref())?;
     let caps = capabilities_of(&device)?;
-    let default = device
-        .default_input_config()
-        .ok()
-        .map(|c| (c.sample_rate(), c.channels()));
+    let default = device.default_input_config().ok().map(|c| (c.sample_rate(), c.channels()));
     let selected = select(&caps.configs, &options.constraints, default)
         .ok_or_else(|| CaptureError::NoUsableConfig(info.label.clone()))?;
     let config = cpal::StreamConfig {
         channels: selected.channels,
         sample_rate: selected.sample_rate,
-        buffer_size: selected.buffer_frames.map_or(cpal::BufferSize::Default, cpal::BufferSize::Fixed),
+        buffer_size: selected
+            .buffer_frames
+            .map_or(cpal::BufferSize::Default, cpal::BufferSize::Fixed),
     };
     let ring_frames = usize::try_from(options.ring.as_samples(selected.sample_rate))
         .unwrap_or(usize::MAX)
         .clamp(1024, 1 << 24);
-    let (writer, reader) = ring(ring_frames, selected.channels, selected.sample_rate, shared.clone());
+    let (writer, reader) =
+        ring(ring_frames, selected.channels, selected.sample_rate, shared.clone());
     let stream = build_any(&device, &config, selected.format, writer, shared, opened)?;
     stream
         .play()

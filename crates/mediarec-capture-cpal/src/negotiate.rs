@@ -120,14 +120,8 @@ pub fn select(
     wanted: &Constraints,
     device_default: Option<(u32, u16)>,
 ) -> Option<Selected> {
-    let ideal_rate = wanted
-        .sample_rate
-        .or(device_default.map(|d| d.0))
-        .unwrap_or(FALLBACK_RATE);
-    let ideal_channels = wanted
-        .channel_count
-        .or(device_default.map(|d| d.1))
-        .unwrap_or(1);
+    let ideal_rate = wanted.sample_rate.or(device_default.map(|d| d.0)).unwrap_or(FALLBACK_RATE);
+    let ideal_channels = wanted.channel_count.or(device_default.map(|d| d.1)).unwrap_or(1);
     let mut best: Option<(f64, Selected)> = None;
     for r in ranges.iter().filter(|r| is_pcm(r.format) && r.channels > 0) {
         let (lo, hi) = (r.min_rate.min(r.max_rate), r.min_rate.max(r.max_rate));
@@ -148,7 +142,8 @@ pub fn select(
             }
             _ => None,
         };
-        let candidate = Selected { sample_rate: rate, channels: r.channels, format: r.format, buffer_frames };
+        let candidate =
+            Selected { sample_rate: rate, channels: r.channels, format: r.format, buffer_frames };
         if best.as_ref().is_none_or(|(s, _)| score < *s) {
             best = Some((score, candidate));
         }
@@ -161,7 +156,13 @@ mod tests {
     use super::*;
 
     fn range(channels: u16, min: u32, max: u32, format: SampleFormat) -> ConfigRange {
-        ConfigRange { channels, min_rate: min, max_rate: max, format, buffer_frames: Some((64, 8192)) }
+        ConfigRange {
+            channels,
+            min_rate: min,
+            max_rate: max,
+            format,
+            buffer_frames: Some((64, 8192)),
+        }
     }
 
     #[test]
@@ -181,7 +182,8 @@ mod tests {
     #[test]
     fn rates_outside_a_range_clamp_to_its_nearest_end() {
         let ranges = [range(2, 44_100, 48_000, SampleFormat::I16)];
-        let want = Constraints { sample_rate: Some(16_000), channel_count: Some(1), ..Default::default() };
+        let want =
+            Constraints { sample_rate: Some(16_000), channel_count: Some(1), ..Default::default() };
         let s = select(&ranges, &want, None).unwrap();
         assert_eq!((s.sample_rate, s.channels), (44_100, 2));
     }
@@ -193,7 +195,9 @@ mod tests {
             range(2, 48_000, 48_000, SampleFormat::I16),
             range(2, 48_000, 48_000, SampleFormat::I24),
         ];
-        for (bits, format) in [(16, SampleFormat::I16), (24, SampleFormat::I24), (32, SampleFormat::F32)] {
+        for (bits, format) in
+            [(16, SampleFormat::I16), (24, SampleFormat::I24), (32, SampleFormat::F32)]
+        {
             let want = Constraints { sample_size: Some(bits), ..Default::default() };
             assert_eq!(select(&ranges, &want, None).unwrap().format, format, "{bits} bits");
         }
@@ -220,7 +224,11 @@ mod tests {
         ];
         assert_eq!(select(&ranges, &Constraints::default(), None), None);
         let inverted = [range(1, 48_000, 8_000, SampleFormat::I16)];
-        let s = select(&inverted, &Constraints { sample_rate: Some(96_000), ..Default::default() }, None);
+        let s = select(
+            &inverted,
+            &Constraints { sample_rate: Some(96_000), ..Default::default() },
+            None,
+        );
         assert_eq!(s.unwrap().sample_rate, 48_000);
         assert_eq!(select(&[], &Constraints::default(), None), None);
     }

@@ -146,7 +146,8 @@ pub(crate) fn ring(
         expected: None,
         needs_mark: true,
     };
-    let reader = Reader { samples: samples_rx, marks: marks_rx, channels, rate, read: 0, anchor: None };
+    let reader =
+        Reader { samples: samples_rx, marks: marks_rx, channels, rate, read: 0, anchor: None };
     (writer, reader)
 }
 
@@ -195,15 +196,12 @@ impl Writer {
 
         let fit = (self.samples.vacant_len() / self.channels).min(frames);
         if fit > 0 {
-            if self.needs_mark
-                && self.marks.try_push(Mark { index: self.written, at }).is_ok()
-            {
+            if self.needs_mark && self.marks.try_push(Mark { index: self.written, at }).is_ok() {
                 self.needs_mark = false;
             }
             let take = fit * self.channels;
-            let pushed = self
-                .samples
-                .push_iter(data.iter().take(take).map(|v| v.to_sample::<f32>()));
+            let pushed =
+                self.samples.push_iter(data.iter().take(take).map(|v| v.to_sample::<f32>()));
             self.written += (pushed / self.channels) as u64;
         }
         if fit < frames {
@@ -315,7 +313,10 @@ mod tests {
         assert_eq!(r.read(&mut out).unwrap(), (1, ms(9)));
         assert_eq!(r.read(&mut out), None);
         let s = shared.stats();
-        assert_eq!((s.callbacks, s.captured_frames, s.dropped_frames, s.discontinuities), (2, 10, 0, 0));
+        assert_eq!(
+            (s.callbacks, s.captured_frames, s.dropped_frames, s.discontinuities),
+            (2, 10, 0, 0)
+        );
         assert_eq!(shared.last_callback_us(), 20);
     }
 
@@ -382,7 +383,8 @@ mod tests {
         assert_eq!(shared.stats().xruns, 1);
         assert!(!shared.is_lost());
         assert!(shared.error_message().unwrap().contains("RealtimeDenied"));
-        shared.on_error(cpal::Error::with_message(cpal::ErrorKind::DeviceNotAvailable, "unplugged"));
+        shared
+            .on_error(cpal::Error::with_message(cpal::ErrorKind::DeviceNotAvailable, "unplugged"));
         assert!(shared.is_lost());
         assert!(shared.error_message().unwrap().starts_with("unplugged"));
         // A later harmless error does not hide why the stream ended.
@@ -397,7 +399,8 @@ mod tests {
         let producer = std::thread::spawn(move || {
             let mut next = 0usize;
             while next < total {
-                let block: Vec<f32> = (next..(next + 16).min(total)).map(|i| (i % 1000) as f32 / 1000.0).collect();
+                let block: Vec<f32> =
+                    (next..(next + 16).min(total)).map(|i| (i % 1000) as f32 / 1000.0).collect();
                 // Wait for room so that nothing is dropped in this test.
                 while w.samples.vacant_len() < block.len() {
                     std::thread::yield_now();

@@ -46,13 +46,15 @@ fn records_two_seconds_of_the_440_hz_sine() {
     if !enabled("records_two_seconds_of_the_440_hz_sine") {
         return;
     }
-    let wanted = Constraints { sample_rate: Some(48_000), channel_count: Some(1), ..Default::default() };
+    let wanted =
+        Constraints { sample_rate: Some(48_000), channel_count: Some(1), ..Default::default() };
     let mut mic = CpalInput::open(None, &wanted).unwrap();
     let s = mic.settings();
     eprintln!("opened '{}' with {s:?}", mic.label());
     assert_eq!((s.sample_rate, s.channel_count), (48_000, 1));
     let rate = s.sample_rate;
-    let (samples, chunks) = capture(&mut mic, 2 * rate as usize, StdDuration::from_secs(8)).unwrap();
+    let (samples, chunks) =
+        capture(&mut mic, 2 * rate as usize, StdDuration::from_secs(8)).unwrap();
     let mono = first_channel(&samples, 1);
     let seconds = mono.len() as f64 / f64::from(rate);
     let (hz, level) = (frequency(&mono, rate), rms(&mono));
@@ -103,6 +105,7 @@ fn unknown_devices_are_not_found() {
     if !enabled("unknown_devices_are_not_found") {
         return;
     }
-    let err = CpalInput::open(Some("no such microphone 1234"), &Constraints::default()).unwrap_err();
+    let err =
+        CpalInput::open(Some("no such microphone 1234"), &Constraints::default()).unwrap_err();
     assert_eq!(err.dom_name(), mediarec_core::DomErrorName::NotFound);
 }

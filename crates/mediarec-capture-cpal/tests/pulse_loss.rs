@@ -22,7 +22,9 @@ fn killing_the_server_ends_the_capture_with_an_error() {
         eprintln!("not run: it kills the PulseAudio server; set MEDIAREC_PULSE_KILL_TESTS=1 too");
         return;
     }
-    let mut mic = CpalInput::open(None, &Constraints { channel_count: Some(1), ..Default::default() }).unwrap();
+    let mut mic =
+        CpalInput::open(None, &Constraints { channel_count: Some(1), ..Default::default() })
+            .unwrap();
     let rate = mic.params().sample_rate;
     let (samples, _) = capture(&mut mic, rate as usize / 2, StdDuration::from_secs(5)).unwrap();
     assert!((frequency(&first_channel(&samples, 1), rate) - 440.0).abs() < 3.0);

@@ -9,6 +9,8 @@ use mediarec_core::{
 
 use crate::error::OpusError;
 use crate::head::opus_head;
+use crate::mix::mix_into;
+use crate::resample::Resample;
 
 /// The rate Opus decoders run at and containers declare, whatever the input rate.
 pub const OPUS_OUTPUT_RATE: u32 = 48_000;
@@ -94,6 +96,10 @@ pub struct OpusOptions {
     pub frame_duration: FrameDuration,
     /// What the encoder tunes for.
     pub application: OpusApplication,
+    /// Channels to encode. `None` (the default) keeps mono and stereo input as it is and
+    /// down-mixes more channels to stereo; `Some(1)` or `Some(2)` up- or down-mixes to mono
+    /// or stereo whatever the input.
+    pub channels: Option<u16>,
 }
 
 impl Default for OpusOptions {
@@ -102,8 +108,23 @@ impl Default for OpusOptions {
             complexity: 10,
             frame_duration: FrameDuration::Ms20,
             application: OpusApplication::Audio,
+            channels: None,
         }
     }
+}
+
+/// The lowest and highest input sample rates accepted (anything in between is resampled
+/// when libopus cannot take it directly).
+pub const INPUT_RATES: core::ops::RangeInclusive<u32> = 1_000..=768_000;
+
+/// Where the encoder stands after `finish`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct End {
+    /// Sample frames (at the encoding rate) that carry input: N, or round(N × 48000 / rate)
+    /// when resampling.
+    signal: u64,
+    /// Sample frames encoded in total, padding included: T.
+    total: u64,
 }
 
 /// A packet waiting in the encoder for `pull`.
@@ -119,40 +140,49 @@ struct Pending {
 ///
 /// It collects pushed audio into one packet's worth of samples, encodes it with libopus
 /// when full, and holds that one packet until [`AudioEncoder::pull`] takes it; while a
-/// packet waits, [`AudioEncoder::push`] takes nothing. All buffers are allocated in
-/// [`OpusEncoder::new`]; pushing and pulling never allocate.
+/// packet waits, [`AudioEncoder::push`] takes nothing. All buffers (and the resampler) are
+/// allocated in [`OpusEncoder::new`]; pushing and pulling never allocate.
 ///
-/// **Input.** The sample rate must be one libopus takes natively (8, 12, 16, 24 or 48 kHz)
-/// and there must be 1 or 2 channels; other inputs are refused with
-/// [`ErrorKind::Unsupported`](mediarec_core::ErrorKind::Unsupported) for now, until a
-/// resampler (and multichannel mapping) is added in front. Samples may be `f32` or `i16`.
+/// **Input.** Any sample rate in [`INPUT_RATES`] and any channel count; samples may be `f32`
+/// or `i16`. Rates libopus takes natively (8, 12, 16, 24 and 48 kHz) go to it directly;
+/// other rates (44.1, 22.05, 96 kHz, …) are resampled to 48 kHz first with rubato's
+/// fixed-ratio FFT resampler. Channels are mixed to [`OpusOptions::channels`]: mono is
+/// copied to both sides, stereo is averaged to mono, and more channels (WAVE order: L R C
+/// LFE …) are down-mixed to stereo with the Web Audio gains.
 ///
 /// **Timing.** The first non-empty frame's timestamp anchors the timeline; a packet's `pts`
-/// is the anchor plus the input samples encoded before it, computed from integer counts so
-/// that hours of audio do not drift. Later frames' timestamps are ignored: the output is
-/// gapless by construction. Every packet lasts the frame duration.
+/// is the anchor plus the samples encoded before it, computed from integer counts so that
+/// hours of audio do not drift. Later frames' timestamps are ignored: the output is gapless
+/// by construction. Every packet lasts the frame duration. The resampler's own delay is
+/// removed before encoding, so resampled audio starts at the anchor too.
 ///
 /// **Exact trimming.** libopus delays its output by its look-ahead, announced as the
 /// `OpusHead` pre-skip and as [`CodecConfig::codec_delay`]. Let *N* be the sample frames
-/// pushed and *P* the pre-skip, both at the input rate. [`AudioEncoder::finish`] pads with
-/// silence until the encoded total *T* is the smallest multiple of the frame length that is
-/// at least *N + P*, and the last packet reports `discard_samples` = *T − N − P* in
-/// **48 kHz** samples (what Matroska `DiscardPadding` and Ogg end granules need). A decoder
-/// that drops the pre-skip at the start and the discard at the end returns exactly *N*
-/// samples (*N × 48000 / rate* at 48 kHz). When the partly filled last frame already
-/// covers *N + P*, no extra packet is made; the discard goes on that packet. An encoder that
-/// was never given audio produces no packets.
+/// at the encoding rate (the input rate, or *round(frames pushed × 48000 / rate)* when
+/// resampling) and *P* the pre-skip. [`AudioEncoder::finish`] pads with silence until the
+/// encoded total *T* is the smallest multiple of the frame length that is at least *N + P*,
+/// and the last packet reports `discard_samples` = *T − N − P* in **48 kHz** samples (what
+/// Matroska `DiscardPadding` and Ogg end granules need). A decoder that drops the pre-skip
+/// at the start and the discard at the end returns exactly *N* samples (*N × 48000 / rate*
+/// at 48 kHz). When the partly filled last frame already covers *N + P*, no extra packet is
+/// made; the discard goes on that packet. An encoder that was never given audio produces no
+/// packets.
 pub struct OpusEncoder {
     encoder: opus::Encoder,
     config: CodecConfig,
     input: AudioParams,
+    in_channels: usize,
+    /// Channels encoded (1 or 2).
     channels: usize,
-    /// Sample frames per packet at the input rate.
+    /// The rate libopus encodes at: the input rate, or 48 kHz when resampling.
+    rate: u32,
+    resampler: Option<Resample>,
+    /// Sample frames per packet at the encoding rate.
     frame_len: usize,
     frame_duration: Duration,
-    /// 48 kHz samples per input sample.
+    /// 48 kHz samples per encoding-rate sample.
     rate_factor: u32,
-    /// Encoder look-ahead in input-rate samples.
+    /// Encoder look-ahead in encoding-rate samples.
     pre_skip: u64,
     /// `frame_len × channels` interleaved samples; the first `fill` frames are valid.
     pcm: Box<[f32]>,
@@ -161,12 +191,14 @@ pub struct OpusEncoder {
     packet: Box<[u8]>,
     pending: Option<Pending>,
     anchor: Option<Duration>,
-    /// Sample frames taken by `push` (N).
+    /// Input sample frames taken by `push`.
+    taken: u64,
+    /// Encoding-rate sample frames of input put into `pcm` so far.
     pushed: u64,
     /// Sample frames handed to libopus, padding included.
     encoded: u64,
-    /// T, set by `finish`.
-    end: Option<u64>,
+    /// Set by `finish`.
+    end: Option<End>,
     packets: u64,
 }
 
@@ -181,23 +213,32 @@ impl OpusEncoder {
         settings: EncoderSettings,
         options: OpusOptions,
     ) -> Result<Self, OpusError> {
-        if !NATIVE_RATES.contains(&input.sample_rate) {
+        if !INPUT_RATES.contains(&input.sample_rate) {
             return Err(OpusError::UnsupportedSampleRate(input.sample_rate));
         }
-        let libopus_channels = match input.channels {
-            1 => opus::Channels::Mono,
-            2 => opus::Channels::Stereo,
-            other => return Err(OpusError::UnsupportedChannels(other)),
+        if input.channels == 0 {
+            return Err(OpusError::UnsupportedChannels(0));
+        }
+        let channels = match options.channels {
+            None => input.channels.min(2),
+            Some(c @ (1 | 2)) => c,
+            Some(other) => return Err(OpusError::UnsupportedChannels(other)),
         };
+        let libopus_channels =
+            if channels == 1 { opus::Channels::Mono } else { opus::Channels::Stereo };
         if options.complexity > 10 {
             return Err(OpusError::InvalidComplexity(options.complexity));
         }
+        let native = NATIVE_RATES.contains(&input.sample_rate);
+        let rate = if native { input.sample_rate } else { OPUS_OUTPUT_RATE };
+        let resampler = if native {
+            None
+        } else {
+            Some(Resample::new(input.sample_rate, OPUS_OUTPUT_RATE, usize::from(channels))?)
+        };
 
-        let mut encoder = opus::Encoder::new(
-            input.sample_rate,
-            libopus_channels,
-            options.application.to_libopus(),
-        )?;
+        let mut encoder =
+            opus::Encoder::new(rate, libopus_channels, options.application.to_libopus())?;
         encoder.set_complexity(i32::from(options.complexity))?;
         encoder.set_bitrate(match settings.bits_per_second {
             0 => opus::Bitrate::Auto,
@@ -206,8 +247,8 @@ impl OpusEncoder {
         encoder.set_vbr(settings.bitrate_mode == BitrateMode::Variable)?;
         let lookahead = encoder.get_lookahead()?;
 
-        // Every native rate divides 48 kHz, so the conversions below are exact.
-        let rate_factor = OPUS_OUTPUT_RATE / input.sample_rate;
+        // Every encoding rate divides 48 kHz, so the conversions below are exact.
+        let rate_factor = OPUS_OUTPUT_RATE / rate;
         let pre_skip = u64::try_from(lookahead).map_err(|_| OpusError::Libopus {
             function: "OPUS_GET_LOOKAHEAD",
             code: lookahead,
@@ -218,21 +259,24 @@ impl OpusEncoder {
                 code: lookahead,
             })?;
 
-        let channels = usize::from(input.channels);
         let frame_ms = options.frame_duration.as_millis();
-        let frame_len = (input.sample_rate / 1_000 * frame_ms) as usize;
-        let head = opus_head(input.channels as u8, pre_skip_48k, input.sample_rate);
+        let frame_len = (rate / 1_000 * frame_ms) as usize;
+        let head = opus_head(channels as u8, pre_skip_48k, input.sample_rate);
 
-        let mut config = CodecConfig::audio(CodecId::Opus, OPUS_OUTPUT_RATE, input.channels);
+        let mut config = CodecConfig::audio(CodecId::Opus, OPUS_OUTPUT_RATE, channels);
         config.private = CodecPrivate::new(&head).unwrap_or(CodecPrivate::EMPTY);
         config.codec_delay = Duration::from_samples(u64::from(pre_skip_48k), OPUS_OUTPUT_RATE);
         config.seek_preroll = SEEK_PREROLL;
 
+        let channels = usize::from(channels);
         Ok(OpusEncoder {
             encoder,
             config,
             input,
+            in_channels: usize::from(input.channels),
             channels,
+            rate,
+            resampler,
             frame_len,
             frame_duration: options.frame_duration.duration(),
             rate_factor,
@@ -242,11 +286,22 @@ impl OpusEncoder {
             packet: vec![0; options.frame_duration.max_packet_len()].into_boxed_slice(),
             pending: None,
             anchor: None,
+            taken: 0,
             pushed: 0,
             encoded: 0,
             end: None,
             packets: 0,
         })
+    }
+
+    /// The audio this encoder takes (rate and channels of pushed frames).
+    pub fn input(&self) -> AudioParams {
+        self.input
+    }
+
+    /// True when input is resampled to 48 kHz before encoding.
+    pub fn resamples(&self) -> bool {
+        self.resampler.is_some()
     }
 
     /// Packets handed out by [`AudioEncoder::pull`] so far.
@@ -266,34 +321,56 @@ impl OpusEncoder {
         Ok(())
     }
 
-    /// Copies `take` sample frames from `samples` after the buffered ones.
-    fn copy_in(&mut self, samples: &Samples<'_>, take: usize) {
-        let dst = self
-            .pcm
-            .iter_mut()
-            .skip(self.fill * self.channels)
-            .take(take * self.channels);
-        match samples {
-            Samples::F32(src) => dst.zip(src.iter()).for_each(|(d, &s)| *d = finite(s)),
-            Samples::I16(src) => {
-                dst.zip(src.iter())
-                    .for_each(|(d, &s)| *d = f32::from(s) / 32_768.0);
-            }
-        }
+    /// Mixes `take` sample frames of `samples` (from frame `from`) after the buffered ones.
+    fn copy_in(&mut self, samples: &Samples<'_>, from: usize, take: usize) {
+        let dst = self.pcm.get_mut(self.fill * self.channels..).unwrap_or(&mut []);
+        mix_into(samples, self.in_channels, from, take, dst, self.channels);
         self.fill += take;
         self.pushed += take as u64;
     }
-}
 
-/// NaN becomes silence and infinities full scale, so garbage input cannot upset libopus's
-/// analysis state.
-fn finite(s: f32) -> f32 {
-    if s.is_finite() {
-        s
-    } else if s.is_nan() {
-        0.0
-    } else {
-        s.signum()
+    /// Moves resampled audio into the frame buffer, up to the signal length once finished.
+    fn drain_resampled(&mut self) {
+        let Some(rs) = self.resampler.as_mut() else { return };
+        let limit = self.end.map_or(u64::MAX, |end| end.signal.saturating_sub(self.pushed));
+        let room = self.frame_len - self.fill;
+        let n = (rs.available().len() / self.channels)
+            .min(room)
+            .min(usize::try_from(limit).unwrap_or(usize::MAX));
+        let src = rs.available().get(..n * self.channels).unwrap_or(&[]);
+        let dst = self.pcm.iter_mut().skip(self.fill * self.channels);
+        dst.zip(src).for_each(|(d, &s)| *d = s);
+        rs.consume(n);
+        self.fill += n;
+        self.pushed += n as u64;
+        if self.end.is_some_and(|end| self.pushed >= end.signal) {
+            rs.discard_output();
+        }
+    }
+
+    /// Makes the next packet if the input allows one (called by `pull` when none waits).
+    fn produce(&mut self) -> Result<(), OpusError> {
+        loop {
+            self.drain_resampled();
+            if self.fill == self.frame_len {
+                return self.encode();
+            }
+            let Some(end) = self.end else { return Ok(()) };
+            if self.pushed < end.signal {
+                // Flush the resampler: pad its last chunk with silence and run it again.
+                if let Some(rs) = self.resampler.as_mut() {
+                    rs.pad();
+                    rs.process()?;
+                    continue;
+                }
+            }
+            if self.encoded < end.total {
+                self.pcm.iter_mut().skip(self.fill * self.channels).for_each(|s| *s = 0.0);
+                self.fill = self.frame_len;
+                return self.encode();
+            }
+            return Ok(());
+        }
     }
 }
 
@@ -314,7 +391,7 @@ impl AudioEncoder for OpusEncoder {
                 channels: frame.channels,
             });
         }
-        if !frame.samples.len().is_multiple_of(self.channels) {
+        if !frame.samples.len().is_multiple_of(self.in_channels) {
             return Err(OpusError::PartialSampleFrame);
         }
         let frames = frame.frames();
@@ -327,26 +404,41 @@ impl AudioEncoder for OpusEncoder {
             return Ok(0);
         }
         self.anchor.get_or_insert(frame.timestamp);
-        let take = frames.min(self.frame_len - self.fill);
-        self.copy_in(&frame.samples, take);
-        if self.fill == self.frame_len {
-            self.encode()?;
+        if self.resampler.is_none() {
+            let take = frames.min(self.frame_len - self.fill);
+            self.copy_in(&frame.samples, 0, take);
+            self.taken += take as u64;
+            if self.fill == self.frame_len {
+                self.encode()?;
+            }
+            return Ok(take);
         }
-        Ok(take)
+        let mut taken = 0;
+        while let Some(rs) = self.resampler.as_mut() {
+            if rs.ready() {
+                rs.process()?;
+            }
+            self.drain_resampled();
+            if self.fill == self.frame_len {
+                self.encode()?;
+                break;
+            }
+            let Some(rs) = self.resampler.as_mut() else { break };
+            if taken == frames {
+                break;
+            }
+            let take = (frames - taken).min(rs.room());
+            mix_into(&frame.samples, self.in_channels, taken, take, rs.input_space(), self.channels);
+            rs.commit(take);
+            taken += take;
+        }
+        self.taken += taken as u64;
+        Ok(taken)
     }
 
     fn pull(&mut self, out: &mut [u8]) -> Result<Option<PacketInfo>, OpusError> {
         if self.pending.is_none() {
-            if self.fill == self.frame_len {
-                self.encode()?;
-            } else if self.end.is_some_and(|end| self.encoded < end) {
-                self.pcm
-                    .iter_mut()
-                    .skip(self.fill * self.channels)
-                    .for_each(|s| *s = 0.0);
-                self.fill = self.frame_len;
-                self.encode()?;
-            }
+            self.produce()?;
         }
         let Some(pending) = self.pending else {
             return Ok(None);
@@ -363,15 +455,15 @@ impl AudioEncoder for OpusEncoder {
 
         let packet_end = pending.start + self.frame_len as u64;
         let discard = match self.end {
-            Some(end) if packet_end == end => {
-                (end - self.pushed - self.pre_skip) * u64::from(self.rate_factor)
+            Some(end) if packet_end == end.total => {
+                end.total.saturating_sub(end.signal + self.pre_skip) * u64::from(self.rate_factor)
             }
             _ => 0,
         };
         let anchor = self.anchor.unwrap_or(Duration::ZERO);
         Ok(Some(PacketInfo {
             len: pending.len,
-            pts: anchor + Duration::from_samples(pending.start, self.input.sample_rate),
+            pts: anchor + Duration::from_samples(pending.start, self.rate),
             duration: self.frame_duration,
             keyframe: true,
             discard_samples: u32::try_from(discard).unwrap_or(u32::MAX),
@@ -380,13 +472,21 @@ impl AudioEncoder for OpusEncoder {
 
     fn finish(&mut self) -> Result<(), OpusError> {
         if self.end.is_none() {
-            let end = if self.pushed == 0 {
+            let signal = match self.resampler {
+                None => self.pushed,
+                // round(N × 48000 / rate), in integers.
+                Some(_) => {
+                    let rate = u128::from(self.input.sample_rate);
+                    let n = u128::from(self.taken) * u128::from(OPUS_OUTPUT_RATE);
+                    u64::try_from((2 * n + rate) / (2 * rate)).unwrap_or(u64::MAX)
+                }
+            };
+            let total = if signal == 0 {
                 0
             } else {
-                (self.pushed + self.pre_skip).div_ceil(self.frame_len as u64)
-                    * self.frame_len as u64
+                (signal + self.pre_skip).div_ceil(self.frame_len as u64) * self.frame_len as u64
             };
-            self.end = Some(end);
+            self.end = Some(End { signal, total });
         }
         Ok(())
     }
@@ -400,6 +500,8 @@ impl fmt::Debug for OpusEncoder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OpusEncoder")
             .field("input", &self.input)
+            .field("channels", &self.channels)
+            .field("resamples", &self.resampler.is_some())
             .field("frame_len", &self.frame_len)
             .field("pre_skip", &self.pre_skip)
             .field("pushed", &self.pushed)
@@ -413,6 +515,7 @@ impl fmt::Debug for OpusEncoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mix::finite;
     use mediarec_core::{Error, ErrorKind};
 
     fn params(sample_rate: u32, channels: u16) -> AudioParams {
@@ -476,12 +579,9 @@ mod tests {
             };
             OpusEncoder::new(params(rate, ch), settings(64_000), options).map(|_| ())
         };
-        assert_eq!(
-            new(44_100, 2, 10),
-            Err(OpusError::UnsupportedSampleRate(44_100))
-        );
+        assert_eq!(new(999, 2, 10), Err(OpusError::UnsupportedSampleRate(999)));
+        assert_eq!(new(768_001, 2, 10).unwrap_err().kind(), ErrorKind::Unsupported);
         assert_eq!(new(0, 2, 10).unwrap_err().kind(), ErrorKind::Unsupported);
-        assert_eq!(new(48_000, 3, 10), Err(OpusError::UnsupportedChannels(3)));
         assert_eq!(
             new(48_000, 0, 10).unwrap_err().kind(),
             ErrorKind::Unsupported
@@ -490,8 +590,22 @@ mod tests {
             new(48_000, 2, 11).unwrap_err().kind(),
             ErrorKind::InvalidInput
         );
+        let with_channels = |channels| {
+            let options = OpusOptions { channels, ..OpusOptions::default() };
+            OpusEncoder::new(params(44_100, 6), settings(64_000), options).map(|e| e.config().channels)
+        };
+        assert_eq!(with_channels(None), Ok(2));
+        assert_eq!(with_channels(Some(1)), Ok(1));
+        assert_eq!(with_channels(Some(3)), Err(OpusError::UnsupportedChannels(3)));
+        assert_eq!(with_channels(Some(0)), Err(OpusError::UnsupportedChannels(0)));
+        for rate in [1_000, 11_025, 22_050, 32_000, 44_100, 88_200, 96_000, 192_000, 768_000] {
+            let enc = OpusEncoder::new(params(rate, 1), settings(0), OpusOptions::default()).unwrap();
+            assert!(enc.resamples(), "{rate}");
+            assert_eq!(enc.config().sample_rate, 48_000);
+        }
         for rate in NATIVE_RATES {
             assert_eq!(new(rate, 1, 0), Ok(()));
+            assert!(!OpusEncoder::new(params(rate, 1), settings(0), OpusOptions::default()).unwrap().resamples());
         }
         // Extreme bitrates are clamped by libopus, not refused.
         for bps in [0, 1, u32::MAX] {

@@ -8,9 +8,10 @@ use mediarec_core::{Error, ErrorKind};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OpusError {
-    /// The input sample rate is not one libopus encodes natively (8, 12, 16, 24 or 48 kHz).
+    /// The input sample rate is outside [`INPUT_RATES`](crate::INPUT_RATES).
     UnsupportedSampleRate(u32),
-    /// The channel count is not 1 or 2.
+    /// The input has no channels, or [`OpusOptions::channels`](crate::OpusOptions) asks for
+    /// other than 1 or 2.
     UnsupportedChannels(u16),
     /// The complexity is above 10.
     InvalidComplexity(u8),
@@ -30,6 +31,8 @@ pub enum OpusError {
         /// Bytes the packet needs.
         needed: usize,
     },
+    /// The resampler could not be set up or failed.
+    Resampler,
     /// libopus reported an error.
     Libopus {
         /// The libopus function that failed.
@@ -59,7 +62,7 @@ impl Error for OpusError {
             | OpusError::PartialSampleFrame
             | OpusError::Finished
             | OpusError::OutputTooSmall { .. } => ErrorKind::InvalidInput,
-            OpusError::Libopus { .. } => ErrorKind::Codec,
+            OpusError::Resampler | OpusError::Libopus { .. } => ErrorKind::Codec,
         }
     }
 }
@@ -69,12 +72,12 @@ impl fmt::Display for OpusError {
         match self {
             OpusError::UnsupportedSampleRate(rate) => write!(
                 f,
-                "Opus input sample rate {rate} Hz is not supported (use 8000, 12000, 16000, 24000 or 48000)"
+                "Opus input sample rate {rate} Hz is not supported (use 1000 to 768000)"
             ),
             OpusError::UnsupportedChannels(ch) => {
                 write!(
                     f,
-                    "Opus input with {ch} channels is not supported (use 1 or 2)"
+                    "{ch} channels are not supported (input needs at least 1, Opus encodes 1 or 2)"
                 )
             }
             OpusError::InvalidComplexity(c) => write!(f, "Opus complexity {c} is not in 0..=10"),
@@ -95,6 +98,7 @@ impl fmt::Display for OpusError {
                     "packet buffer too small: the packet needs {needed} bytes"
                 )
             }
+            OpusError::Resampler => f.write_str("resampling to 48 kHz failed"),
             OpusError::Libopus { function, code } => {
                 write!(f, "libopus {function} failed with error {code}")
             }
@@ -111,9 +115,11 @@ mod tests {
     #[test]
     fn kinds_and_messages() {
         assert_eq!(
-            OpusError::UnsupportedSampleRate(44_100).kind(),
+            OpusError::UnsupportedSampleRate(100).kind(),
             ErrorKind::Unsupported
         );
+        assert_eq!(OpusError::Resampler.kind(), ErrorKind::Codec);
+        assert!(OpusError::Resampler.to_string().contains("48 kHz"));
         assert_eq!(
             OpusError::UnsupportedChannels(6).kind(),
             ErrorKind::Unsupported
@@ -134,9 +140,9 @@ mod tests {
         assert_eq!(libopus.kind(), ErrorKind::Codec);
         assert!(libopus.to_string().contains("opus_encode_float"));
         assert!(
-            OpusError::UnsupportedSampleRate(44_100)
+            OpusError::UnsupportedSampleRate(800_000)
                 .to_string()
-                .contains("44100")
+                .contains("800000")
         );
     }
 }

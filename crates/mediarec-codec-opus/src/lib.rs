@@ -68,9 +68,12 @@
 mod encoder;
 mod error;
 mod head;
+mod mix;
+mod resample;
 
 pub use encoder::{
-    FrameDuration, OPUS_OUTPUT_RATE, OpusApplication, OpusEncoder, OpusOptions, SEEK_PREROLL,
+    FrameDuration, INPUT_RATES, OPUS_OUTPUT_RATE, OpusApplication, OpusEncoder, OpusOptions,
+    SEEK_PREROLL,
 };
 pub use error::OpusError;
 

@@ -210,10 +210,10 @@ struct OpenCluster {
 impl OpenCluster {
     /// The cluster's size field follows its 4-byte ID.
     const fn size_field(&self) -> u64 {
-        self.pos + 4
+        self.pos.saturating_add(4)
     }
     const fn data_start(&self) -> u64 {
-        self.pos + 12
+        self.pos.saturating_add(12)
     }
 }
 
@@ -248,8 +248,8 @@ pub struct WebmMuxer<const CUES: usize = DEFAULT_CUE_CAPACITY> {
     cue_stride: u64,
     cue_candidates: u64,
     end: Duration,
-    /// Fixed at `write_header`: whether video keyframes open clusters.
-    has_video: bool,
+    /// Where playback ends: packet ends less the codec delay and end trimming.
+    presentation_end: Duration,
     /// Fixed at `write_header`: the index of the track the seek index follows.
     cue_track: Option<u8>,
 }
@@ -282,7 +282,7 @@ impl<const CUES: usize> WebmMuxer<CUES> {
             cue_stride: 1,
             cue_candidates: 0,
             end: Duration::ZERO,
-            has_video: false,
+            presentation_end: Duration::ZERO,
             cue_track: None,
         }
     }
@@ -328,7 +328,7 @@ impl<const CUES: usize> WebmMuxer<CUES> {
             return;
         }
         let candidate = self.cue_candidates;
-        self.cue_candidates += 1;
+        self.cue_candidates = self.cue_candidates.saturating_add(1);
         if !candidate.is_multiple_of(self.cue_stride) {
             return;
         }
@@ -547,7 +547,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         }
         let mut layout = Layout::default();
         self.write_ebml_header(sink)?;
-        layout.segment_size = sink.position() + 4;
+        layout.segment_size = sink.position().saturating_add(4);
         write_unknown_size_header(sink, ids::SEGMENT)?;
         layout.segment_data = sink.position();
         layout.seek_void = sink.position();
@@ -566,7 +566,6 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         layout.tracks = sink.position();
         self.write_tracks(sink)?;
         self.layout = layout;
-        self.has_video = self.tracks.iter().any(|t| t.config.kind() == MediaKind::Video);
         self.cue_track = self.find_cue_track().map(|i| i as u8);
         self.state = State::Writing;
         Ok(())
@@ -580,13 +579,15 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
     ) -> Result<(), WebmError> {
         self.check_writing()?;
         let index = usize::from(track.0).checked_sub(1).ok_or(WebmError::UnknownTrack(track))?;
-        let (has_video, cue_track) = (self.has_video, self.cue_track);
+        let cue_track = self.cue_track;
         let t = self.tracks.get(index).ok_or(WebmError::UnknownTrack(track))?;
         let info = packet.info;
         if t.last_pts.is_some_and(|last| info.pts < last) {
             return Err(WebmError::NonMonotonic(track));
         }
         let is_video = t.config.kind() == MediaKind::Video;
+        let trimmed = Duration::from_samples(u64::from(info.discard_samples), t.config.sample_rate);
+        let played = (info.pts + info.duration).saturating_sub(t.config.codec_delay + trimmed);
         let keyframe = info.keyframe || !is_video;
         let time = info.pts.as_millis();
         let max_ms = self.options.max_cluster_duration.as_millis();
@@ -595,7 +596,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
             None => true,
             Some(c) => {
                 self.force_cluster
-                    || (has_video && is_video && info.keyframe)
+                    || (is_video && info.keyframe)
                     || time
                         .checked_sub(c.timecode)
                         .is_some_and(|d| d >= max_ms || d > i16::MAX as u64)
@@ -642,7 +643,9 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
                     .ok_or(mediarec_ebml::WriteError::SizeTooLarge)?;
                 let padding = element_len(ids::DISCARD_PADDING, int_len(ns) as u64)
                     .ok_or(mediarec_ebml::WriteError::SizeTooLarge)?;
-                head.push(EncodedHeader::new(ids::BLOCK_GROUP, block + padding)?.as_bytes())?;
+                head.push(
+                    EncodedHeader::new(ids::BLOCK_GROUP, block.saturating_add(padding))?.as_bytes(),
+                )?;
                 head.push(EncodedHeader::new(ids::BLOCK, block_len)?.as_bytes())?;
                 // A Block without ReferenceBlock is a keyframe; its flag bits stay clear.
                 head.push(&[track_byte, rel_hi, rel_lo, 0x00])?;
@@ -663,7 +666,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         if open_new {
             self.cluster = Some(OpenCluster { pos: cluster_pos, timecode, cue_pending: true });
             self.force_cluster = false;
-            self.clusters += 1;
+            self.clusters = self.clusters.saturating_add(1);
         }
         let segment_data = self.layout.segment_data;
         if let Some(c) = self.cluster.as_mut()
@@ -680,6 +683,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
             t.last_pts = Some(info.pts);
         }
         self.end = self.end.max(info.pts + info.duration);
+        self.presentation_end = self.presentation_end.max(played);
         Ok(())
     }
 
@@ -702,7 +706,8 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         let mut segment_end = end;
         let mut cues_at = None;
         if let (false, Some(track)) = (self.cues.is_empty(), self.cue_track) {
-            segment_end += self.patch_cues(end, u64::from(track) + 1, sink)?;
+            let len = self.patch_cues(end, u64::from(track) + 1, sink)?;
+            segment_end = segment_end.saturating_add(len);
             cues_at = Some(end);
         }
         let mut seek_head = [0u8; SEEK_HEAD_RESERVE as usize];
@@ -711,10 +716,12 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
 
         let mut duration = [0u8; DURATION_RESERVE as usize];
         let mut ds = SliceSink::new(&mut duration);
-        write_float(&mut ds, ids::DURATION, self.end.as_micros() as f64 / 1000.0)?;
+        // Duration is what plays: packet time less the decoder delay and end padding, so
+        // players show exactly the captured length.
+        write_float(&mut ds, ids::DURATION, self.presentation_end.as_micros() as f64 / 1000.0)?;
         sink.patch(self.layout.duration_void, ds.written())?;
 
-        let size = Vint::size_with_width(segment_end - self.layout.segment_data, 8)?;
+        let size = Vint::size_with_width(segment_end.saturating_sub(self.layout.segment_data), 8)?;
         sink.patch(self.layout.segment_size, size.as_bytes())?;
         self.state = State::Finished;
         Ok(())

@@ -295,7 +295,8 @@ fn clusters_roll_over_every_five_seconds_for_audio() {
     assert!(p.clusters.iter().all(|c| c.1.is_some()));
     let cues: Vec<(u64, u64, u64)> = p.clusters.iter().map(|c| (c.2, 1, c.0)).collect();
     assert_eq!(p.cues, cues);
-    assert_eq!(p.duration, Some(12_000.0));
+    // Duration is what plays: 12 s of packets less the 6.5 ms codec delay.
+    assert_eq!(p.duration, Some(11_993.5));
 }
 
 #[test]
@@ -383,7 +384,8 @@ fn live_and_seekable_sinks_receive_identical_writes() {
 
     assert_eq!(ps.segment_size, Some(seekable.image.len() as u64 - ps.segment_data));
     assert!(ps.clusters.iter().all(|c| c.1.is_some()));
-    assert_eq!(ps.duration, Some(8020.0));
+    // 8020 ms of packets, less 6.5 ms codec delay and 312 trimmed samples (6.5 ms).
+    assert_eq!(ps.duration, Some(8007.0));
     assert_eq!(ps.cues.len(), 8); // keyframes every 50 packets
     let by_id = |id| ps.seeks.iter().find(|s| s.0 == id).unwrap().1 + ps.segment_data;
     let top_at = |id| {

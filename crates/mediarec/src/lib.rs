@@ -31,6 +31,8 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+#[cfg(feature = "cpal")]
+mod capture;
 mod file;
 mod formats;
 mod input;
@@ -38,6 +40,11 @@ mod recorder;
 mod sink;
 mod stream;
 
+#[cfg(feature = "cpal")]
+pub use capture::{
+    Capabilities, CaptureError, CaptureStats, Constraints, CpalInput, DeviceInfo, OpenOptions,
+    Settings, default_microphone, microphones, open_microphone,
+};
 pub use file::WavInput;
 pub use formats::{AnyAudioEncoder, AnyError, AnyMuxer, SUPPORTED, StdFormats};
 pub use input::{AudioInput, Chunk, InputFailure, SynthInput};
