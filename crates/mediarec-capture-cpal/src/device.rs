@@ -178,19 +178,18 @@ pub fn devices() -> Result<Vec<DeviceInfo>, CaptureError> {
             }
         };
         for d in list {
-            if let Some(info) = describe(&host, &d, default.as_deref()) {
-                if !is_helper(&info.host, &info.backend_id)
-                    && !out.iter().any(|o: &DeviceInfo| o.device_id == info.device_id)
-                {
-                    out.push(info);
-                }
+            if let Some(info) = describe(&host, &d, default.as_deref())
+                && !is_helper(&info.host, &info.backend_id)
+                && !out.iter().any(|o: &DeviceInfo| o.device_id == info.device_id)
+            {
+                out.push(info);
             }
         }
     }
-    if out.is_empty() {
-        if let Some(e) = first_error {
-            return Err(CaptureError::Backend { context: "listing devices", source: e });
-        }
+    if out.is_empty()
+        && let Some(e) = first_error
+    {
+        return Err(CaptureError::Backend { context: "listing devices", source: e });
     }
     let default_host = cpal::default_host().id().to_string();
     // Stable sort: the default input of the default host first, then the listing order.

@@ -104,10 +104,10 @@ impl Shared {
             // that case.
             _ => false,
         };
-        if let Ok(mut slot) = self.error.try_lock() {
-            if fatal || slot.is_none() {
-                *slot = Some(err);
-            }
+        if let Ok(mut slot) = self.error.try_lock()
+            && (fatal || slot.is_none())
+        {
+            *slot = Some(err);
         }
         if fatal {
             self.lost.store(true, Ordering::Release);

@@ -59,7 +59,20 @@ impl Failure {
     }
 }
 
+/// Output piped into `head` should end the program quietly, as other command-line tools
+/// do, not make `println!` panic: restore the default action for SIGPIPE, which the Rust
+/// runtime sets to "ignore".
+#[allow(unsafe_code)]
+fn restore_sigpipe() {
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Devices(a) => types::devices(&a),

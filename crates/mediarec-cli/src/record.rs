@@ -50,6 +50,9 @@ pub struct RecordArgs {
     /// Also write each dataavailable blob to DIR/chunk-00000.EXT, -00001, …
     #[arg(long, value_name = "DIR")]
     chunks: Option<PathBuf>,
+    /// Make every blob (chunk) a complete file that plays on its own.
+    #[arg(long)]
+    self_contained_chunks: bool,
     /// One JSON object per line per recorder event, to PATH or "-" (stdout).
     #[arg(long, value_name = "PATH|-")]
     events: Option<String>,
@@ -271,6 +274,7 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
         max_duration: a.duration,
         keep_blobs: a.chunks.is_some(),
         live: a.live,
+        self_contained_blobs: a.self_contained_chunks,
     };
     let recorder = MediaRecorder::new(stream, options, destination).map_err(|e| match e {
         FacadeError::Recorder(e) => Failure::usage(format!(

@@ -79,3 +79,45 @@ fn a_wav_file_decodes_to_exactly_its_sample_count() {
         assert_eq!(d.stdout.len() / 4, 144_000, "{mime}: samples per channel");
     }
 }
+
+/// Chunked recording: every chunk after the first starts with a Cluster, the chunks
+/// concatenated decode to the whole recording, and the file is still seekable. With
+/// `--self-contained-chunks` every chunk is a file of its own that ffmpeg decodes.
+#[test]
+fn chunks_concatenate_and_self_contained_chunks_stand_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mediarec(dir.path(), &["record", "--duration", "3s", "--timeslice", "1000", "--chunks", "d", "--quiet", "out.webm"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut chunks: Vec<_> = std::fs::read_dir(dir.path().join("d")).unwrap().map(|e| e.unwrap().path()).collect();
+    chunks.sort();
+    assert!(chunks.len() >= 3, "{chunks:?}");
+    let mut all = Vec::new();
+    for (i, c) in chunks.iter().enumerate() {
+        let b = std::fs::read(c).unwrap();
+        let want: &[u8] = if i == 0 { &[0x1A, 0x45, 0xDF, 0xA3] } else { &[0x1F, 0x43, 0xB6, 0x75] };
+        assert_eq!(&b[..4], want, "{}", c.display());
+        all.extend_from_slice(&b);
+    }
+    let joined = dir.path().join("joined.webm");
+    std::fs::write(&joined, all).unwrap();
+    ffmpeg_decodes(&joined);
+    assert!((decoded_seconds(&joined) - 3.0).abs() < 0.005);
+    let info = text(&tool("mkvinfo", &["-a", dir.path().join("out.webm").to_str().unwrap()]));
+    assert!(info.contains("Duration") && info.contains("Cues"), "{info}");
+
+    let out = mediarec(dir.path(), &["record", "--duration", "3s", "--timeslice", "1000", "--chunks", "s", "--self-contained-chunks", "--quiet", "sc.webm"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut chunks: Vec<_> = std::fs::read_dir(dir.path().join("s")).unwrap().map(|e| e.unwrap().path()).collect();
+    chunks.sort();
+    assert!(chunks.len() >= 3);
+    let mut total = 0.0;
+    for c in &chunks {
+        assert_eq!(&std::fs::read(c).unwrap()[..4], &[0x1A, 0x45, 0xDF, 0xA3], "{}", c.display());
+        ffmpeg_decodes(c);
+        total += decoded_seconds(c);
+    }
+    assert!((total - 3.0).abs() < 0.05, "chunks hold {total} s");
+    let file = dir.path().join("sc.webm");
+    ffmpeg_decodes(&file);
+    assert!((decoded_seconds(&file) - 3.0).abs() < 0.005, "the file is one stream");
+}

@@ -249,15 +249,10 @@ impl OpusEncoder {
 
         // Every encoding rate divides 48 kHz, so the conversions below are exact.
         let rate_factor = OPUS_OUTPUT_RATE / rate;
-        let pre_skip = u64::try_from(lookahead).map_err(|_| OpusError::Libopus {
-            function: "OPUS_GET_LOOKAHEAD",
-            code: lookahead,
-        })?;
-        let pre_skip_48k =
-            u16::try_from(pre_skip * u64::from(rate_factor)).map_err(|_| OpusError::Libopus {
-                function: "OPUS_GET_LOOKAHEAD",
-                code: lookahead,
-            })?;
+        let pre_skip = u64::try_from(lookahead)
+            .map_err(|_| OpusError::Libopus { function: "OPUS_GET_LOOKAHEAD", code: lookahead })?;
+        let pre_skip_48k = u16::try_from(pre_skip * u64::from(rate_factor))
+            .map_err(|_| OpusError::Libopus { function: "OPUS_GET_LOOKAHEAD", code: lookahead })?;
 
         let frame_ms = options.frame_duration.as_millis();
         let frame_len = (rate / 1_000 * frame_ms) as usize;
@@ -312,10 +307,7 @@ impl OpusEncoder {
     /// Encodes the full frame buffer into the packet slot (which must be free).
     fn encode(&mut self) -> Result<(), OpusError> {
         let len = self.encoder.encode_float(&self.pcm, &mut self.packet)?;
-        self.pending = Some(Pending {
-            len,
-            start: self.encoded,
-        });
+        self.pending = Some(Pending { len, start: self.encoded });
         self.encoded += self.frame_len as u64;
         self.fill = 0;
         Ok(())
@@ -361,6 +353,9 @@ impl OpusEncoder {
                 if let Some(rs) = self.resampler.as_mut() {
                     rs.pad();
                     rs.process()?;
+                    if rs.available().is_empty() {
+                        return Err(OpusError::Resampler); // no progress: never loop forever
+                    }
                     continue;
                 }
             }
@@ -428,11 +423,18 @@ impl AudioEncoder for OpusEncoder {
                 break;
             }
             let take = (frames - taken).min(rs.room());
-            mix_into(&frame.samples, self.in_channels, taken, take, rs.input_space(), self.channels);
+            mix_into(
+                &frame.samples,
+                self.in_channels,
+                taken,
+                take,
+                rs.input_space(),
+                self.channels,
+            );
             rs.commit(take);
             taken += take;
+            self.taken += take as u64;
         }
-        self.taken += taken as u64;
         Ok(taken)
     }
 
@@ -445,9 +447,7 @@ impl AudioEncoder for OpusEncoder {
         };
         let (Some(dst), Some(src)) = (out.get_mut(..pending.len), self.packet.get(..pending.len))
         else {
-            return Err(OpusError::OutputTooSmall {
-                needed: pending.len,
-            });
+            return Err(OpusError::OutputTooSmall { needed: pending.len });
         };
         dst.copy_from_slice(src);
         self.pending = None;
@@ -519,17 +519,11 @@ mod tests {
     use mediarec_core::{Error, ErrorKind};
 
     fn params(sample_rate: u32, channels: u16) -> AudioParams {
-        AudioParams {
-            sample_rate,
-            channels,
-        }
+        AudioParams { sample_rate, channels }
     }
 
     fn settings(bits_per_second: u32) -> EncoderSettings {
-        EncoderSettings {
-            bits_per_second,
-            bitrate_mode: BitrateMode::Variable,
-        }
+        EncoderSettings { bits_per_second, bitrate_mode: BitrateMode::Variable }
     }
 
     fn stereo_48k() -> OpusEncoder {
@@ -537,12 +531,7 @@ mod tests {
     }
 
     fn frame<'a>(samples: Samples<'a>, channels: u16, sample_rate: u32) -> AudioFrame<'a> {
-        AudioFrame {
-            samples,
-            channels,
-            sample_rate,
-            timestamp: Duration::ZERO,
-        }
+        AudioFrame { samples, channels, sample_rate, timestamp: Duration::ZERO }
     }
 
     /// Pushes everything and drains, returning the packets.
@@ -556,9 +545,7 @@ mod tests {
                 Samples::F32(s) => Samples::F32(&s[taken * ch..]),
                 Samples::I16(s) => Samples::I16(&s[taken * ch..]),
             };
-            taken += enc
-                .push(&frame(rest, enc.input.channels, enc.input.sample_rate))
-                .unwrap();
+            taken += enc.push(&frame(rest, enc.input.channels, enc.input.sample_rate)).unwrap();
             while let Some(info) = enc.pull(&mut buf).unwrap() {
                 out.push((buf[..info.len].to_vec(), info));
             }
@@ -573,39 +560,36 @@ mod tests {
     #[test]
     fn unsupported_inputs_are_refused_with_their_kind() {
         let new = |rate, ch, complexity| {
-            let options = OpusOptions {
-                complexity,
-                ..OpusOptions::default()
-            };
+            let options = OpusOptions { complexity, ..OpusOptions::default() };
             OpusEncoder::new(params(rate, ch), settings(64_000), options).map(|_| ())
         };
         assert_eq!(new(999, 2, 10), Err(OpusError::UnsupportedSampleRate(999)));
         assert_eq!(new(768_001, 2, 10).unwrap_err().kind(), ErrorKind::Unsupported);
         assert_eq!(new(0, 2, 10).unwrap_err().kind(), ErrorKind::Unsupported);
-        assert_eq!(
-            new(48_000, 0, 10).unwrap_err().kind(),
-            ErrorKind::Unsupported
-        );
-        assert_eq!(
-            new(48_000, 2, 11).unwrap_err().kind(),
-            ErrorKind::InvalidInput
-        );
+        assert_eq!(new(48_000, 0, 10).unwrap_err().kind(), ErrorKind::Unsupported);
+        assert_eq!(new(48_000, 2, 11).unwrap_err().kind(), ErrorKind::InvalidInput);
         let with_channels = |channels| {
             let options = OpusOptions { channels, ..OpusOptions::default() };
-            OpusEncoder::new(params(44_100, 6), settings(64_000), options).map(|e| e.config().channels)
+            OpusEncoder::new(params(44_100, 6), settings(64_000), options)
+                .map(|e| e.config().channels)
         };
         assert_eq!(with_channels(None), Ok(2));
         assert_eq!(with_channels(Some(1)), Ok(1));
         assert_eq!(with_channels(Some(3)), Err(OpusError::UnsupportedChannels(3)));
         assert_eq!(with_channels(Some(0)), Err(OpusError::UnsupportedChannels(0)));
         for rate in [1_000, 11_025, 22_050, 32_000, 44_100, 88_200, 96_000, 192_000, 768_000] {
-            let enc = OpusEncoder::new(params(rate, 1), settings(0), OpusOptions::default()).unwrap();
+            let enc =
+                OpusEncoder::new(params(rate, 1), settings(0), OpusOptions::default()).unwrap();
             assert!(enc.resamples(), "{rate}");
             assert_eq!(enc.config().sample_rate, 48_000);
         }
         for rate in NATIVE_RATES {
             assert_eq!(new(rate, 1, 0), Ok(()));
-            assert!(!OpusEncoder::new(params(rate, 1), settings(0), OpusOptions::default()).unwrap().resamples());
+            assert!(
+                !OpusEncoder::new(params(rate, 1), settings(0), OpusOptions::default())
+                    .unwrap()
+                    .resamples()
+            );
         }
         // Extreme bitrates are clamped by libopus, not refused.
         for bps in [0, 1, u32::MAX] {
@@ -619,10 +603,7 @@ mod tests {
         let enc =
             OpusEncoder::new(params(16_000, 1), settings(32_000), OpusOptions::default()).unwrap();
         let c = enc.config();
-        assert_eq!(
-            (c.codec, c.sample_rate, c.channels),
-            (CodecId::Opus, 48_000, 1)
-        );
+        assert_eq!((c.codec, c.sample_rate, c.channels), (CodecId::Opus, 48_000, 1));
         // libopus look-ahead is 104 samples at 16 kHz: 312 at 48 kHz.
         assert_eq!(enc.pre_skip, 104);
         let mut head = *b"OpusHead\x01\x01\x38\x01\0\0\0\0\0\0\0";
@@ -638,10 +619,7 @@ mod tests {
             ..OpusOptions::default()
         };
         let enc = OpusEncoder::new(params(48_000, 2), settings(64_000), low_delay).unwrap();
-        assert_eq!(
-            enc.config().private.as_bytes()[10..12],
-            120u16.to_le_bytes()
-        );
+        assert_eq!(enc.config().private.as_bytes()[10..12], 120u16.to_le_bytes());
         assert_eq!(enc.max_packet_len(), 3 * 1276);
     }
 
@@ -653,10 +631,7 @@ mod tests {
             (24_000, FrameDuration::Ms40, 960),
             (48_000, FrameDuration::Ms60, 2_880),
         ] {
-            let options = OpusOptions {
-                frame_duration: fd,
-                ..OpusOptions::default()
-            };
+            let options = OpusOptions { frame_duration: fd, ..OpusOptions::default() };
             let enc = OpusEncoder::new(params(rate, 2), settings(64_000), options).unwrap();
             assert_eq!(enc.frame_len, len);
             assert_eq!(enc.frame_duration, fd.duration());
@@ -669,18 +644,9 @@ mod tests {
         let mut enc = stereo_48k();
         let pcm = [0.1f32; 64];
         let kind = |r: Result<usize, OpusError>| r.unwrap_err().kind();
-        assert_eq!(
-            kind(enc.push(&frame(Samples::F32(&pcm), 1, 48_000))),
-            ErrorKind::InvalidInput
-        );
-        assert_eq!(
-            kind(enc.push(&frame(Samples::F32(&pcm), 2, 44_100))),
-            ErrorKind::InvalidInput
-        );
-        assert_eq!(
-            kind(enc.push(&frame(Samples::F32(&pcm), 0, 48_000))),
-            ErrorKind::InvalidInput
-        );
+        assert_eq!(kind(enc.push(&frame(Samples::F32(&pcm), 1, 48_000))), ErrorKind::InvalidInput);
+        assert_eq!(kind(enc.push(&frame(Samples::F32(&pcm), 2, 44_100))), ErrorKind::InvalidInput);
+        assert_eq!(kind(enc.push(&frame(Samples::F32(&pcm), 0, 48_000))), ErrorKind::InvalidInput);
         assert_eq!(
             enc.push(&frame(Samples::F32(&pcm[..63]), 2, 48_000)),
             Err(OpusError::PartialSampleFrame)
@@ -704,10 +670,7 @@ mod tests {
         assert_eq!(enc.push(&f), Ok(960));
         assert_eq!(enc.push(&f), Ok(0)); // a packet waits
         let mut small = [0u8; 1];
-        assert!(matches!(
-            enc.pull(&mut small),
-            Err(OpusError::OutputTooSmall { .. })
-        ));
+        assert!(matches!(enc.pull(&mut small), Err(OpusError::OutputTooSmall { .. })));
         let mut buf = vec![0u8; enc.max_packet_len()];
         let info = enc.pull(&mut buf).unwrap().unwrap(); // still there after the error
         assert_eq!((info.pts, info.discard_samples), (Duration::ZERO, 0));
@@ -729,9 +692,8 @@ mod tests {
 
     #[test]
     fn i16_input_encodes_like_the_same_f32_input() {
-        let ints: Vec<i16> = (0..9_600i32)
-            .map(|i| (((i * 37) % 4_001) - 2_000) as i16 * 8)
-            .collect();
+        let ints: Vec<i16> =
+            (0..9_600i32).map(|i| (((i * 37) % 4_001) - 2_000) as i16 * 8).collect();
         let floats: Vec<f32> = ints.iter().map(|&s| f32::from(s) / 32_768.0).collect();
         let a = run(&mut stereo_48k(), Samples::I16(&ints));
         let b = run(&mut stereo_48k(), Samples::F32(&floats));
@@ -745,9 +707,7 @@ mod tests {
         assert_eq!(finite(f32::INFINITY), 1.0);
         assert_eq!(finite(f32::NEG_INFINITY), -1.0);
         assert_eq!(finite(0.5), 0.5);
-        let pcm: Vec<f32> = (0..4_800)
-            .map(|i| [f32::NAN, f32::INFINITY, 0.1][i % 3])
-            .collect();
+        let pcm: Vec<f32> = (0..4_800).map(|i| [f32::NAN, f32::INFINITY, 0.1][i % 3]).collect();
         let packets = run(&mut stereo_48k(), Samples::F32(&pcm));
         assert_eq!(packets.len(), 3);
         let mut dec = opus::Decoder::new(48_000, opus::Channels::Stereo).unwrap();

@@ -44,10 +44,7 @@ pub enum OpusError {
 
 impl From<opus::Error> for OpusError {
     fn from(e: opus::Error) -> Self {
-        OpusError::Libopus {
-            function: e.function(),
-            code: e.code() as i32,
-        }
+        OpusError::Libopus { function: e.function(), code: e.code() as i32 }
     }
 }
 
@@ -70,10 +67,9 @@ impl Error for OpusError {
 impl fmt::Display for OpusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OpusError::UnsupportedSampleRate(rate) => write!(
-                f,
-                "Opus input sample rate {rate} Hz is not supported (use 1000 to 768000)"
-            ),
+            OpusError::UnsupportedSampleRate(rate) => {
+                write!(f, "Opus input sample rate {rate} Hz is not supported (use 1000 to 768000)")
+            }
             OpusError::UnsupportedChannels(ch) => {
                 write!(
                     f,
@@ -81,10 +77,7 @@ impl fmt::Display for OpusError {
                 )
             }
             OpusError::InvalidComplexity(c) => write!(f, "Opus complexity {c} is not in 0..=10"),
-            OpusError::FrameMismatch {
-                sample_rate,
-                channels,
-            } => write!(
+            OpusError::FrameMismatch { sample_rate, channels } => write!(
                 f,
                 "audio frame ({sample_rate} Hz, {channels} channels) does not match the encoder input"
             ),
@@ -93,10 +86,7 @@ impl fmt::Display for OpusError {
             }
             OpusError::Finished => f.write_str("Opus encoder already finished"),
             OpusError::OutputTooSmall { needed } => {
-                write!(
-                    f,
-                    "packet buffer too small: the packet needs {needed} bytes"
-                )
+                write!(f, "packet buffer too small: the packet needs {needed} bytes")
             }
             OpusError::Resampler => f.write_str("resampling to 48 kHz failed"),
             OpusError::Libopus { function, code } => {
@@ -114,35 +104,16 @@ mod tests {
 
     #[test]
     fn kinds_and_messages() {
-        assert_eq!(
-            OpusError::UnsupportedSampleRate(100).kind(),
-            ErrorKind::Unsupported
-        );
+        assert_eq!(OpusError::UnsupportedSampleRate(100).kind(), ErrorKind::Unsupported);
         assert_eq!(OpusError::Resampler.kind(), ErrorKind::Codec);
         assert!(OpusError::Resampler.to_string().contains("48 kHz"));
-        assert_eq!(
-            OpusError::UnsupportedChannels(6).kind(),
-            ErrorKind::Unsupported
-        );
-        assert_eq!(
-            OpusError::InvalidComplexity(11).kind(),
-            ErrorKind::InvalidInput
-        );
-        assert_eq!(
-            OpusError::PartialSampleFrame.kind(),
-            ErrorKind::InvalidInput
-        );
+        assert_eq!(OpusError::UnsupportedChannels(6).kind(), ErrorKind::Unsupported);
+        assert_eq!(OpusError::InvalidComplexity(11).kind(), ErrorKind::InvalidInput);
+        assert_eq!(OpusError::PartialSampleFrame.kind(), ErrorKind::InvalidInput);
         assert_eq!(OpusError::Finished.kind(), ErrorKind::InvalidInput);
-        let libopus = OpusError::Libopus {
-            function: "opus_encode_float",
-            code: -1,
-        };
+        let libopus = OpusError::Libopus { function: "opus_encode_float", code: -1 };
         assert_eq!(libopus.kind(), ErrorKind::Codec);
         assert!(libopus.to_string().contains("opus_encode_float"));
-        assert!(
-            OpusError::UnsupportedSampleRate(800_000)
-                .to_string()
-                .contains("800000")
-        );
+        assert!(OpusError::UnsupportedSampleRate(800_000).to_string().contains("800000"));
     }
 }

@@ -13,6 +13,10 @@
 //!   last packet's [`PacketInfo::discard_samples`](mediarec_core::PacketInfo) removes the
 //!   padding at the end, so a decoder returns exactly the samples that were pushed.
 //! - **Gapless timing**: packet times come from sample counts, not from clocks.
+//! - **Any capture format**: rates libopus cannot take (44.1, 22.05, 96 kHz, …) are
+//!   resampled to 48 kHz with rubato, its delay removed so the timeline and the trimming
+//!   stay exact; channels are up- or down-mixed to mono or stereo
+//!   ([`OpusOptions::channels`]).
 //!
 //! ```
 //! use mediarec_codec_opus::{OpusEncoder, OpusOptions};

@@ -21,10 +21,7 @@ fn check_exact_length(rate: u32, channels: u16, frames: usize, options: OpusOpti
         "{rate} Hz, {channels} ch, {frames} frames, {options:?}"
     );
     let hz = frequency(&decoded, usize::from(channels), 48_000);
-    assert!(
-        (hz - 440.0).abs() < 1.0,
-        "{rate} Hz {options:?}: decoded tone at {hz} Hz"
-    );
+    assert!((hz - 440.0).abs() < 1.0, "{rate} Hz {options:?}: decoded tone at {hz} Hz");
 }
 
 #[test]
@@ -37,13 +34,7 @@ fn decoded_length_is_exact_at_48k_stereo() {
 
 #[test]
 fn five_seconds_of_tone_decode_to_440_hz_with_exact_length() {
-    let mut enc = encoder(
-        48_000,
-        2,
-        128_000,
-        BitrateMode::Variable,
-        OpusOptions::default(),
-    );
+    let mut enc = encoder(48_000, 2, 128_000, BitrateMode::Variable, OpusOptions::default());
     let pcm = tone(440.0, 48_000, 2, 240_000);
     let packets = encode(&mut enc, &pcm, &[960], Duration::ZERO);
     assert_eq!(packets.len(), 251); // ⌈(240 000 + 312) / 960⌉
@@ -56,16 +47,9 @@ fn five_seconds_of_tone_decode_to_440_hz_with_exact_length() {
 
 #[test]
 fn decoded_length_is_exact_at_every_native_rate_and_frame_duration() {
-    let durations = [
-        FrameDuration::Ms10,
-        FrameDuration::Ms20,
-        FrameDuration::Ms40,
-        FrameDuration::Ms60,
-    ];
-    for (i, rate) in [8_000u32, 12_000, 16_000, 24_000, 48_000]
-        .into_iter()
-        .enumerate()
-    {
+    let durations =
+        [FrameDuration::Ms10, FrameDuration::Ms20, FrameDuration::Ms40, FrameDuration::Ms60];
+    for (i, rate) in [8_000u32, 12_000, 16_000, 24_000, 48_000].into_iter().enumerate() {
         for channels in [1u16, 2] {
             let options = OpusOptions {
                 frame_duration: durations[(i + usize::from(channels)) % 4],
@@ -75,15 +59,10 @@ fn decoded_length_is_exact_at_every_native_rate_and_frame_duration() {
             check_exact_length(rate, channels, rate as usize / 3 + 37, options);
         }
     }
-    let low_delay = OpusOptions {
-        application: OpusApplication::LowDelay,
-        ..OpusOptions::default()
-    };
+    let low_delay =
+        OpusOptions { application: OpusApplication::LowDelay, ..OpusOptions::default() };
     check_exact_length(48_000, 1, 30_011, low_delay);
-    let voip = OpusOptions {
-        application: OpusApplication::Voip,
-        ..OpusOptions::default()
-    };
+    let voip = OpusOptions { application: OpusApplication::Voip, ..OpusOptions::default() };
     check_exact_length(16_000, 1, 16_000, voip);
 }
 
@@ -97,13 +76,7 @@ fn trimmed_output_lines_up_with_the_input() {
     for (s, t) in pcm.iter_mut().zip(tone(1_330.0, rate, 1, frames)) {
         *s = 0.5 * (*s + t);
     }
-    let mut enc = encoder(
-        rate,
-        1,
-        128_000,
-        BitrateMode::Variable,
-        OpusOptions::default(),
-    );
+    let mut enc = encoder(rate, 1, 128_000, BitrateMode::Variable, OpusOptions::default());
     let packets = encode(&mut enc, &pcm, &[480], Duration::ZERO);
     let decoded = decode_trimmed(&packets, 1, pre_skip(&enc));
     assert_eq!(decoded.len(), pcm.len());
@@ -115,10 +88,7 @@ fn trimmed_output_lines_up_with_the_input() {
             })
             .sum()
     };
-    let signal: f64 = pcm[1_000..frames - 1_000]
-        .iter()
-        .map(|&s| f64::from(s).powi(2))
-        .sum();
+    let signal: f64 = pcm[1_000..frames - 1_000].iter().map(|&s| f64::from(s).powi(2)).sum();
     let snr_db = 10.0 * (signal / error(0)).log10();
     assert!(snr_db > 30.0, "SNR at lag 0 is {snr_db:.1} dB");
     for lag in (-8..=8).filter(|&l| l != 0) {
@@ -129,13 +99,7 @@ fn trimmed_output_lines_up_with_the_input() {
 #[test]
 fn pts_are_contiguous_from_the_first_timestamp() {
     let anchor = Duration::from_millis(1_500);
-    let mut enc = encoder(
-        16_000,
-        1,
-        32_000,
-        BitrateMode::Variable,
-        OpusOptions::default(),
-    );
+    let mut enc = encoder(16_000, 1, 32_000, BitrateMode::Variable, OpusOptions::default());
     let pcm = tone(440.0, 16_000, 1, 16_000 + 123);
     let packets = encode(&mut enc, &pcm, &[160, 7, 999], anchor);
     let frame = Duration::from_millis(20);
@@ -154,69 +118,29 @@ fn pts_are_contiguous_from_the_first_timestamp() {
 
 #[test]
 fn cbr_packet_sizes_follow_the_bitrate() {
-    let mut enc = encoder(
-        48_000,
-        2,
-        64_000,
-        BitrateMode::Constant,
-        OpusOptions::default(),
-    );
-    let packets = encode(
-        &mut enc,
-        &noise(48_000, 2, 96_000),
-        &[1_024],
-        Duration::ZERO,
-    );
+    let mut enc = encoder(48_000, 2, 64_000, BitrateMode::Constant, OpusOptions::default());
+    let packets = encode(&mut enc, &noise(48_000, 2, 96_000), &[1_024], Duration::ZERO);
     let sizes: Vec<usize> = packets.iter().map(|(d, _)| d.len()).collect();
     let mean = sizes.iter().sum::<usize>() as f64 / sizes.len() as f64;
-    assert!(
-        (mean - 160.0).abs() <= 160.0 * 0.15,
-        "mean packet {mean} bytes"
-    );
+    assert!((mean - 160.0).abs() <= 160.0 * 0.15, "mean packet {mean} bytes");
     // Hard CBR: every packet the same size.
     assert!(sizes.iter().all(|&s| s == sizes[0]), "{sizes:?}");
 
     // VBR at the same target averages near it, with sizes that vary.
-    let mut enc = encoder(
-        48_000,
-        2,
-        64_000,
-        BitrateMode::Variable,
-        OpusOptions::default(),
-    );
-    let packets = encode(
-        &mut enc,
-        &noise(48_000, 2, 96_000),
-        &[1_024],
-        Duration::ZERO,
-    );
+    let mut enc = encoder(48_000, 2, 64_000, BitrateMode::Variable, OpusOptions::default());
+    let packets = encode(&mut enc, &noise(48_000, 2, 96_000), &[1_024], Duration::ZERO);
     let mean = packets.iter().map(|(d, _)| d.len()).sum::<usize>() as f64 / packets.len() as f64;
-    assert!(
-        (mean - 160.0).abs() <= 160.0 * 0.25,
-        "VBR mean packet {mean} bytes"
-    );
+    assert!((mean - 160.0).abs() <= 160.0 * 0.25, "VBR mean packet {mean} bytes");
     assert!(packets.iter().any(|(d, _)| d.len() != packets[0].0.len()));
 }
 
 #[test]
 fn max_packet_len_holds_at_the_highest_bitrate() {
-    for duration in [
-        FrameDuration::Ms10,
-        FrameDuration::Ms20,
-        FrameDuration::Ms60,
-    ] {
-        let options = OpusOptions {
-            frame_duration: duration,
-            ..OpusOptions::default()
-        };
+    for duration in [FrameDuration::Ms10, FrameDuration::Ms20, FrameDuration::Ms60] {
+        let options = OpusOptions { frame_duration: duration, ..OpusOptions::default() };
         let mut enc = encoder(48_000, 2, 1_000_000, BitrateMode::Constant, options);
         let max = enc.max_packet_len();
-        let packets = encode(
-            &mut enc,
-            &noise(48_000, 2, 24_000),
-            &[4_096],
-            Duration::ZERO,
-        );
+        let packets = encode(&mut enc, &noise(48_000, 2, 24_000), &[4_096], Duration::ZERO);
         let largest = packets.iter().map(|(d, _)| d.len()).max().unwrap();
         assert!(largest <= max, "{duration:?}: {largest} > {max}");
         // libopus caps stereo at 510 kb/s; the buffer is not what limits the packets.
@@ -240,43 +164,20 @@ fn odd_block_sizes_give_the_same_packets_as_one_push() {
     );
     for blocks in [&[1][..], &[441], &[1_000], &[1, 441, 1_000]] {
         let mut enc = encoder(48_000, 2, 96_000, BitrateMode::Variable, options);
-        assert_eq!(
-            encode(&mut enc, &pcm, blocks, Duration::ZERO),
-            whole,
-            "blocks {blocks:?}"
-        );
+        assert_eq!(encode(&mut enc, &pcm, blocks, Duration::ZERO), whole, "blocks {blocks:?}");
     }
 }
 
 #[test]
 fn padding_fits_in_the_last_frame_when_it_can() {
     // Pre-skip 312 at 48 kHz, frame 960: N + P ≤ 960 needs a single packet.
-    for (frames, packets_expected, discard) in [
-        (500, 1, 148),
-        (648, 1, 0),
-        (649, 2, 959),
-        (960, 2, 648),
-        (1, 1, 647),
-    ] {
-        let mut enc = encoder(
-            48_000,
-            1,
-            64_000,
-            BitrateMode::Variable,
-            OpusOptions::default(),
-        );
-        let packets = encode(
-            &mut enc,
-            &tone(440.0, 48_000, 1, frames),
-            &[960],
-            Duration::ZERO,
-        );
+    for (frames, packets_expected, discard) in
+        [(500, 1, 148), (648, 1, 0), (649, 2, 959), (960, 2, 648), (1, 1, 647)]
+    {
+        let mut enc = encoder(48_000, 1, 64_000, BitrateMode::Variable, OpusOptions::default());
+        let packets = encode(&mut enc, &tone(440.0, 48_000, 1, frames), &[960], Duration::ZERO);
         assert_eq!(packets.len(), packets_expected, "N = {frames}");
-        assert_eq!(
-            packets.last().unwrap().1.discard_samples,
-            discard,
-            "N = {frames}"
-        );
+        assert_eq!(packets.last().unwrap().1.discard_samples, discard, "N = {frames}");
         assert_eq!(decode_trimmed(&packets, 1, pre_skip(&enc)).len(), frames);
     }
 }

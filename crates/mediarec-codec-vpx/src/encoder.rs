@@ -320,8 +320,13 @@ mod tests {
     }
 
     fn vp8(width: u32, height: u32) -> VpxEncoder {
-        VpxEncoder::new(CodecId::Vp8, params(width, height), settings(500_000), VpxOptions::default())
-            .unwrap()
+        VpxEncoder::new(
+            CodecId::Vp8,
+            params(width, height),
+            settings(500_000),
+            VpxOptions::default(),
+        )
+        .unwrap()
     }
 
     fn grey(width: u32, height: u32, ts_ms: u64, data: &[u8]) -> VideoFrame<'_> {
@@ -340,7 +345,10 @@ mod tests {
             VpxEncoder::new(codec, params(w, h), settings(0), VpxOptions { speed, threads: 1 })
                 .map(|_| ())
         };
-        assert_eq!(new(CodecId::Opus, 64, 64, None), Err(VpxError::UnsupportedCodec(CodecId::Opus)));
+        assert_eq!(
+            new(CodecId::Opus, 64, 64, None),
+            Err(VpxError::UnsupportedCodec(CodecId::Opus))
+        );
         assert_eq!(new(CodecId::Vp8, 0, 64, None).unwrap_err().kind(), ErrorKind::Unsupported);
         assert_eq!(new(CodecId::Vp8, 16_384, 64, None).unwrap_err().kind(), ErrorKind::Unsupported);
         assert_eq!(new(CodecId::Vp9, 64, 65_537, None).unwrap_err().kind(), ErrorKind::Unsupported);
@@ -369,7 +377,8 @@ mod tests {
             enc.push(&grey(32, 32, 0, &data[..100]), false),
             Err(VpxError::ShortFrame { needed: 1_536, got: 100 })
         );
-        let short_rgba = VideoFrame { format: PixelFormat::Rgba, ..grey(32, 32, 0, &data[..4_000]) };
+        let short_rgba =
+            VideoFrame { format: PixelFormat::Rgba, ..grey(32, 32, 0, &data[..4_000]) };
         assert_eq!(kind(enc.push(&short_rgba, false)), ErrorKind::InvalidInput);
         assert_eq!(enc.frame_count(), 0);
         assert_eq!(enc.pull(&mut [0u8; 64]), Ok(None));
@@ -447,7 +456,10 @@ mod tests {
             }
         }
         let mut dst = vec![0u8; 10];
-        assert_eq!(to_i420(PixelFormat::Rgba, &[0; 16], 2, 2, &mut dst[..3]), Err(VpxError::Conversion));
+        assert_eq!(
+            to_i420(PixelFormat::Rgba, &[0; 16], 2, 2, &mut dst[..3]),
+            Err(VpxError::Conversion)
+        );
         assert_eq!(
             to_i420(PixelFormat::I420, &[0; 16], 2, 2, &mut dst),
             Err(VpxError::UnsupportedPixelFormat(PixelFormat::I420))
@@ -456,7 +468,8 @@ mod tests {
 
     #[test]
     fn odd_sizes_encode() {
-        for (codec, w, h) in [(CodecId::Vp8, 33, 17), (CodecId::Vp9, 1, 1), (CodecId::Vp9, 17, 33)] {
+        for (codec, w, h) in [(CodecId::Vp8, 33, 17), (CodecId::Vp9, 1, 1), (CodecId::Vp9, 17, 33)]
+        {
             let mut enc =
                 VpxEncoder::new(codec, params(w, h), settings(100_000), VpxOptions::default())
                     .unwrap();

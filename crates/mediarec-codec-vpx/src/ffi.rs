@@ -167,8 +167,10 @@ impl Context {
             Interface::Vp8 => {
                 context.control(vp8e(sys::vp8e_enc_control_id::VP8E_SET_NOISE_SENSITIVITY), 0)?;
                 let partitions = if setup.threads > 1 { 2 } else { 0 };
-                context
-                    .control(vp8e(sys::vp8e_enc_control_id::VP8E_SET_TOKEN_PARTITIONS), partitions)?;
+                context.control(
+                    vp8e(sys::vp8e_enc_control_id::VP8E_SET_TOKEN_PARTITIONS),
+                    partitions,
+                )?;
             }
             Interface::Vp9 => {
                 context.control(vp8e(sys::vp8e_enc_control_id::VP9E_SET_AQ_MODE), 3)?;

@@ -123,6 +123,13 @@ pub trait Muxer {
     /// A `dataavailable` blob ends here: make the next bytes start at a point where a reader
     /// can resume (WebM: a new Cluster; Ogg: a page boundary).
     fn cut(&mut self, sink: &mut dyn ByteSink) -> Result<(), Self::Error>;
+    /// Makes every blob after a [`Muxer::cut`] a file of its own, with its own header and
+    /// timeline starting at zero (through [`ByteSink::write_blob_only`] and
+    /// [`ByteSink::write_file_only`]), while the output file stays one stream. Returns false
+    /// when the container cannot; call before the header is written.
+    fn self_contained_blobs(&mut self) -> bool {
+        false
+    }
     /// Ends the stream; when the sink can patch, finalises sizes, duration and index.
     fn finish(&mut self, sink: &mut dyn ByteSink) -> Result<(), Self::Error>;
     /// The most bytes `write_packet` appends beyond the payload (block and cluster headers).

@@ -46,6 +46,20 @@ pub trait ByteSink {
     fn can_patch(&self) -> bool {
         false
     }
+    /// Writes bytes that belong to the current blob but not to the output file: the
+    /// repeated header that lets a self-contained blob play on its own. They do not move
+    /// `position()`; a sink with no notion of blobs (a file) drops them.
+    fn write_blob_only(&mut self, bytes: &[u8]) -> Result<(), SinkError> {
+        let _ = bytes;
+        Ok(())
+    }
+    /// Writes bytes that belong to the output file but not to the current blob: what a
+    /// self-contained blob replaces with its own version (a cluster header on the file's
+    /// timeline). They move `position()` like [`ByteSink::write`], which a sink with no
+    /// notion of blobs uses for them.
+    fn write_file_only(&mut self, bytes: &[u8]) -> Result<(), SinkError> {
+        self.write(bytes)
+    }
     /// Overwrites bytes at `offset` (which may equal `position()` to append patch-only data).
     /// Patches do not move `position()`.
     fn patch(&mut self, offset: u64, bytes: &[u8]) -> Result<(), SinkError> {

@@ -14,6 +14,8 @@ pub(crate) struct KeyframePolicy {
     frames_since: u32,
     last_key: Option<Duration>,
     requested: bool,
+    /// The next frame must be a key frame (a self-contained blob starts).
+    force: bool,
 }
 
 impl KeyframePolicy {
@@ -26,11 +28,28 @@ impl KeyframePolicy {
             (None, None) => Some(DEFAULT_KEYFRAME_INTERVAL_FRAMES),
             (_, c) => c,
         };
-        KeyframePolicy { every_frames, every, frames_since: 0, last_key: None, requested: false }
+        KeyframePolicy {
+            every_frames,
+            every,
+            frames_since: 0,
+            last_key: None,
+            requested: false,
+            force: false,
+        }
+    }
+
+    /// Makes the next frame a key frame, whatever the counters say.
+    pub(crate) fn force_next(&mut self) {
+        self.force = true;
     }
 
     /// Should the frame at `ts` be forced to a key frame?
     pub(crate) fn on_frame(&mut self, ts: Duration) -> bool {
+        if core::mem::take(&mut self.force) {
+            self.frames_since = self.frames_since.saturating_add(1);
+            self.requested = true;
+            return true;
+        }
         let due = match self.last_key {
             None => true,
             Some(last) => {

@@ -92,6 +92,7 @@
 //!     match rec.poll_output(&mut buf) {
 //!         Output::Bytes(n) => { file[file_len..file_len + n].copy_from_slice(&buf[..n]); file_len += n; }
 //!         Output::Patch { .. } => {} // only when the output is seekable
+//!         Output::BlobOnly(_) | Output::FileOnly(_) => {} // only with self-contained blobs
 //!         Output::Event(e) => { events += 1; if e == RecorderEvent::Stop { break } }
 //!         Output::Wait(_) => break,
 //!     }

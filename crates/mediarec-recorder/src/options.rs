@@ -28,6 +28,11 @@ pub struct RecorderOptions<'a> {
     /// Not in the web API: the driver can write [`Output::Patch`](crate::Output::Patch)es
     /// (a file), so the result is made seekable (sizes, duration, index).
     pub seekable: bool,
+    /// Not in the web API: every blob is a complete file that plays on its own (each
+    /// begins with the container header and, with video, a key frame). The repeated headers
+    /// come out as [`Output::BlobOnly`](crate::Output::BlobOnly), so the file stays one
+    /// stream. `start()` throws `NotSupportedError` for containers that cannot.
+    pub self_contained_blobs: bool,
 }
 
 /// Default audio target when none is given (a common browser choice).

@@ -22,6 +22,14 @@ pub enum Output {
         /// Bytes copied.
         n: usize,
     },
+    /// `n` bytes were copied into the caller's buffer. They belong to the current blob but
+    /// not to the output file: the header and rebased cluster headers of a self-contained
+    /// blob ([`RecorderOptions::self_contained_blobs`](crate::RecorderOptions)).
+    BlobOnly(usize),
+    /// `n` bytes were copied into the caller's buffer. They are appended to the output file
+    /// but are not part of the current blob (the file's own cluster headers where a
+    /// self-contained blob has rebased ones).
+    FileOnly(usize),
     /// A spec event. [`RecorderEvent::DataAvailable`] closes the blob made of all
     /// [`Output::Bytes`] since the previous one.
     Event(RecorderEvent),
@@ -32,6 +40,8 @@ pub enum Output {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
     Append(usize),
+    BlobOnly(usize),
+    FileOnly(usize),
     Patch { offset: u64, len: usize },
     Event(RecorderEvent),
 }
@@ -121,6 +131,21 @@ impl<'s> OutputQueue<'s> {
                 self.copy_out(&mut out[..n]);
                 Some(Output::Bytes(n))
             }
+            Op::BlobOnly(_) | Op::FileOnly(_) => {
+                let blob = matches!(*op, Op::BlobOnly(_));
+                let len = match op {
+                    Op::BlobOnly(len) | Op::FileOnly(len) => len,
+                    _ => return None,
+                };
+                let n = (*len).min(out.len());
+                *len -= n;
+                let output = if blob { Output::BlobOnly(n) } else { Output::FileOnly(n) };
+                if *len == 0 {
+                    self.ops.pop_front();
+                }
+                self.copy_out(&mut out[..n]);
+                Some(output)
+            }
             Op::Patch { offset, len } => {
                 let n = (*len).min(out.len());
                 let at = *offset;
@@ -136,27 +161,43 @@ impl<'s> OutputQueue<'s> {
     }
 }
 
-impl ByteSink for OutputQueue<'_> {
-    fn write(&mut self, bytes: &[u8]) -> Result<(), SinkError> {
+impl OutputQueue<'_> {
+    /// Queues `bytes` as an op of `kind`'s variant, extending the last op when it has the
+    /// same variant.
+    fn push_bytes(&mut self, bytes: &[u8], kind: Op) -> Result<(), SinkError> {
         if bytes.is_empty() {
             return Ok(());
         }
-        match self.ops.back() {
-            Some(Op::Append(_)) => {
-                self.copy_in(bytes)?;
-                if let Some(Op::Append(len)) = self.ops.back_mut() {
-                    *len += bytes.len();
-                }
-            }
-            _ => {
-                if self.ops.is_full() {
-                    return Err(SinkError::Full);
-                }
-                self.copy_in(bytes)?;
-                // Cannot fail: checked `is_full` above.
-                let _ = self.ops.push_back(Op::Append(bytes.len()));
-            }
+        let same = matches!(
+            (self.ops.back(), kind),
+            (Some(Op::Append(_)), Op::Append(_))
+                | (Some(Op::BlobOnly(_)), Op::BlobOnly(_))
+                | (Some(Op::FileOnly(_)), Op::FileOnly(_))
+        );
+        if !same && self.ops.is_full() {
+            return Err(SinkError::Full);
         }
+        self.copy_in(bytes)?;
+        if same {
+            if let Some(Op::Append(len) | Op::BlobOnly(len) | Op::FileOnly(len)) = self.ops.back_mut() {
+                *len += bytes.len();
+            }
+        } else {
+            let op = match kind {
+                Op::BlobOnly(_) => Op::BlobOnly(bytes.len()),
+                Op::FileOnly(_) => Op::FileOnly(bytes.len()),
+                _ => Op::Append(bytes.len()),
+            };
+            // Cannot fail: checked `is_full` above.
+            let _ = self.ops.push_back(op);
+        }
+        Ok(())
+    }
+}
+
+impl ByteSink for OutputQueue<'_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), SinkError> {
+        self.push_bytes(bytes, Op::Append(0))?;
         self.position += bytes.len() as u64;
         Ok(())
     }
@@ -167,6 +208,16 @@ impl ByteSink for OutputQueue<'_> {
 
     fn can_patch(&self) -> bool {
         self.patchable
+    }
+
+    fn write_blob_only(&mut self, bytes: &[u8]) -> Result<(), SinkError> {
+        self.push_bytes(bytes, Op::BlobOnly(0))
+    }
+
+    fn write_file_only(&mut self, bytes: &[u8]) -> Result<(), SinkError> {
+        self.push_bytes(bytes, Op::FileOnly(0))?;
+        self.position += bytes.len() as u64;
+        Ok(())
     }
 
     fn patch(&mut self, offset: u64, bytes: &[u8]) -> Result<(), SinkError> {
@@ -223,7 +274,7 @@ mod tests {
                 Some(Output::Patch { offset, n }) => {
                     assert_eq!((offset, &out[..n]), (2, &[0xAA][..]));
                 }
-                Some(Output::Wait(_)) => unreachable!(),
+                Some(Output::Wait(_) | Output::BlobOnly(_) | Output::FileOnly(_)) => unreachable!(),
                 None => break,
             }
         }

@@ -301,6 +301,11 @@ impl<'s, F: Formats> Recorder<'s, F> {
             _ => RecorderError::not_supported("an encoder could not be created"),
         };
         let mut muxer = self.formats.muxer(plan.container).map_err(unsupported)?;
+        if self.options.self_contained_blobs && !muxer.self_contained_blobs() {
+            return Err(RecorderError::not_supported(
+                "this container cannot make self-contained blobs",
+            ));
+        }
         let n_audio = self.tracks.iter().filter(|t| t.live && t.kind() == MediaKind::Audio).count();
         let n_video = self.tracks.iter().filter(|t| t.live && t.kind() == MediaKind::Video).count();
         let mut tracks: Vec<Recorded<F>, MAX_RECORDED> = Vec::new();
@@ -779,6 +784,13 @@ impl<'s, F: Formats> Recorder<'s, F> {
             }
             cut_failed = s.header_written && s.muxer.cut(&mut self.out).is_err();
             self.blobs.blob_start = s.muxer.duration();
+            if self.options.self_contained_blobs {
+                for t in s.tracks.iter_mut() {
+                    if let Encoder::Video(_, policy) = &mut t.enc {
+                        policy.force_next();
+                    }
+                }
+            }
         }
         if cut_failed {
             self.failed_later();

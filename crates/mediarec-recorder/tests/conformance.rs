@@ -488,3 +488,21 @@ fn wrong_inputs_are_typed_errors_not_panics() {
     assert_eq!(h.rec.handle_audio(h.now, MIC, &f), Err(InputError::Mismatch));
     let _ = Instant::ZERO;
 }
+
+#[test]
+fn self_contained_blobs_need_a_muxer_that_can_make_them() {
+    let o = RecorderOptions { self_contained_blobs: true, ..opts("audio/webm") };
+    let mut h = Harness::new(&[mic()], o).unwrap();
+    assert_eq!(h.rec.start(h.now, None).unwrap_err().dom_name(), DomErrorName::NotSupported);
+}
+
+#[test]
+fn start_step14_more_tracks_than_this_recorder_takes_throw_not_supported() {
+    let mut tracks = vec![mic()];
+    for i in 0..MAX_RECORDED as u32 {
+        tracks.push(TrackDesc { id: mediarec_core::TrackId(10 + i), ..mic() });
+    }
+    let mut h = Harness::new(&tracks, opts("")).unwrap();
+    assert_eq!(h.rec.start(h.now, None).unwrap_err().dom_name(), DomErrorName::NotSupported);
+    assert_eq!(h.rec.state(), RecordingState::Inactive);
+}

@@ -104,7 +104,9 @@ impl Model {
                     return Some(DomErrorName::InvalidState);
                 }
                 let live: Vec<TrackId> = self.tracks.iter().filter(|t| t.1).map(|t| t.0).collect();
-                if live.is_empty() {
+                // Step 7 (inactive stream), and step 14 with this UA's limit on how many
+                // tracks one recording takes.
+                if live.is_empty() || live.len() > MAX_RECORDED {
                     return Some(DomErrorName::NotSupported);
                 }
                 self.recorded = live;
@@ -172,7 +174,8 @@ impl Run {
         let mut buf = [0u8; 333];
         for _ in 0..1_000_000 {
             match self.rec.poll_output(&mut buf) {
-                Output::Bytes(n) => self.current.extend_from_slice(&buf[..n]),
+                Output::Bytes(n) | Output::BlobOnly(n) => self.current.extend_from_slice(&buf[..n]),
+                Output::FileOnly(_) => {}
                 Output::Patch { .. } => {}
                 Output::Event(e) => {
                     if matches!(e, RecorderEvent::DataAvailable { .. }) {

@@ -89,7 +89,7 @@ fn steady_state_recording_allocates_nothing() {
             loop {
                 match rec.poll_output(&mut out) {
                     Output::Bytes(n) => bytes.set(bytes.get() + n),
-                    Output::Patch { .. } => {}
+                    Output::Patch { .. } | Output::BlobOnly(_) | Output::FileOnly(_) => {}
                     Output::Event(_) => events.set(events.get() + 1),
                     Output::Wait(_) => break,
                 }

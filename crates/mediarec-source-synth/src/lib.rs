@@ -135,11 +135,7 @@ fn sanitize_hz(hz: f64) -> f64 {
 
 /// An amplitude in `[0, 1]` (NaN becomes 0), so samples stay in the `f32` PCM range.
 fn sanitize_amplitude(amplitude: f32) -> f32 {
-    if amplitude.is_nan() {
-        0.0
-    } else {
-        amplitude.clamp(0.0, 1.0)
-    }
+    if amplitude.is_nan() { 0.0 } else { amplitude.clamp(0.0, 1.0) }
 }
 
 /// The phase step per sample, in cycles, or 0 at a zero sample rate.
@@ -237,6 +233,30 @@ mod tests {
             assert_eq!(s.fill(&mut out), Duration::ZERO);
             assert_eq!(s.fill_frame(&mut out).timestamp, Duration::from_millis(10));
             assert!(out.iter().any(|&x| x != 0.0));
+        }
+    }
+
+    #[test]
+    fn flash_and_beep_coincide_for_ten_minutes() {
+        // Every flash is at a whole second; every beep starts on that same sample instant.
+        let (fps, rate) = (25u32, 8_000u32);
+        let mut pattern = Pattern::new(2, 2, fps);
+        let mut beep = Beep::new(1_000.0, rate, 1);
+        let mut picture = [0u8; 6];
+        let mut second = std::vec![0.0f32; rate as usize];
+        for s in 0..600u64 {
+            for k in 0..u64::from(fps) {
+                let f = pattern.fill_i420(&mut picture).unwrap();
+                assert_eq!(f.flash, k == 0);
+                if f.flash {
+                    assert_eq!(f.timestamp, Duration::from_secs(s));
+                }
+            }
+            assert_eq!(beep.fill(&mut second), Duration::from_secs(s));
+            // Phase 0 at the instant itself, then tone for 50 ms, then silence.
+            assert!(
+                second[0] == 0.0 && second[1] != 0.0 && second[400..].iter().all(|&x| x == 0.0)
+            );
         }
     }
 

@@ -33,11 +33,7 @@ impl Noise {
     /// Noise from `seed` at amplitude [`DEFAULT_AMPLITUDE`].
     pub fn new(seed: u64, sample_rate: u32, channels: u16) -> Self {
         Noise {
-            state: if seed == 0 {
-                Self::ZERO_SEED_REPLACEMENT
-            } else {
-                seed
-            },
+            state: if seed == 0 { Self::ZERO_SEED_REPLACEMENT } else { seed },
             amplitude: DEFAULT_AMPLITUDE,
             channels,
             timeline: Timeline::new(sample_rate),

@@ -92,8 +92,8 @@ const BARS: [Rgb; 8] = [
 
 /// Seven-segment masks for 0–9, bits `a b c d e f g` from bit 6 down to bit 0.
 const SEGMENTS: [u8; 10] = [
-    0b111_1110, 0b011_0000, 0b110_1101, 0b111_1001, 0b011_0011, 0b101_1011, 0b101_1111,
-    0b111_0000, 0b111_1111, 0b111_1011,
+    0b111_1110, 0b011_0000, 0b110_1101, 0b111_1001, 0b011_0011, 0b101_1011, 0b101_1111, 0b111_0000,
+    0b111_1111, 0b111_1011,
 ];
 
 /// Decimal digits of the counter (the frame index modulo 10⁶).
@@ -182,7 +182,8 @@ impl Scene {
             let level = (pos * 255 / u64::from((w - 1).max(1))) as u8;
             Rgb(level, level, level)
         } else {
-            let bit = COUNTER_BITS - 1 - (u64::from(x) * u64::from(COUNTER_BITS) / u64::from(w)) as u32;
+            let bit =
+                COUNTER_BITS - 1 - (u64::from(x) * u64::from(COUNTER_BITS) / u64::from(w)) as u32;
             if (self.index >> bit) & 1 == 1 { Rgb::WHITE } else { Rgb::BLACK }
         }
     }
@@ -455,11 +456,13 @@ fn draw_i420(scene: &Scene, out: &mut [u8]) {
             for y in (cy * 2)..(cy * 2 + 2).min(h) {
                 for x in (cx * 2)..(cx * 2 + 2).min(w) {
                     let c = scene.rgb(x as u32, y as u32);
-                    (r, g, b, n) = (r + u32::from(c.0), g + u32::from(c.1), b + u32::from(c.2), n + 1);
+                    (r, g, b, n) =
+                        (r + u32::from(c.0), g + u32::from(c.1), b + u32::from(c.2), n + 1);
                 }
             }
             let n = n.max(1);
-            let avg = Rgb(((r + n / 2) / n) as u8, ((g + n / 2) / n) as u8, ((b + n / 2) / n) as u8);
+            let avg =
+                Rgb(((r + n / 2) / n) as u8, ((g + n / 2) / n) as u8, ((b + n / 2) / n) as u8);
             (*u, *v) = avg.uv();
         }
     }

@@ -51,11 +51,8 @@ impl Sweep {
         channels: u16,
     ) -> Self {
         let (start_hz, end_hz) = (sanitize_hz(start_hz), sanitize_hz(end_hz));
-        let log_ratio = if start_hz > 0.0 && end_hz > 0.0 {
-            libm::log(end_hz / start_hz)
-        } else {
-            0.0
-        };
+        let log_ratio =
+            if start_hz > 0.0 && end_hz > 0.0 { libm::log(end_hz / start_hz) } else { 0.0 };
         Sweep {
             start_hz,
             end_hz,
@@ -138,10 +135,7 @@ mod tests {
         for second in 0..3u64 {
             assert_eq!(sweep.fill(&mut period), Duration::from_secs(second));
             let (count, _, _) = upward_crossings(&period, 1);
-            assert!(
-                (389..=392).contains(&count),
-                "period {second}: {count} crossings"
-            );
+            assert!((389..=392).contains(&count), "period {second}: {count} crossings");
             // First and last 100 ms: mean frequencies 112.4 Hz and 893.3 Hz.
             let head = frequency(&period[..4_800], 1, 48_000);
             let tail = frequency(&period[43_200..], 1, 48_000);
@@ -155,10 +149,7 @@ mod tests {
         let mut sweep =
             Sweep::new(2_000.0, 200.0, Duration::from_millis(500), 16_000, 2).with_amplitude(0.8);
         assert_eq!(sweep.period_samples(), 8_000);
-        assert_eq!(
-            (sweep.start_frequency(), sweep.end_frequency()),
-            (2_000.0, 200.0)
-        );
+        assert_eq!((sweep.start_frequency(), sweep.end_frequency()), (2_000.0, 200.0));
         let mut out = vec![0.0f32; 16_000];
         sweep.fill(&mut out);
         // First 50 ms (800 stereo frames): mean frequency 1786.6 Hz.

@@ -96,20 +96,12 @@ mod tests {
 
     #[test]
     fn frequency_over_one_second_is_exact() {
-        for (hz, rate) in [
-            (440.0, 48_000),
-            (1_000.0, 44_100),
-            (97.5, 16_000),
-            (3_000.0, 8_000),
-        ] {
+        for (hz, rate) in [(440.0, 48_000), (1_000.0, 44_100), (97.5, 16_000), (3_000.0, 8_000)] {
             let mut tone = Tone::new(hz, rate, 2);
             let mut out = vec![0.0f32; rate as usize * 2];
             tone.fill(&mut out);
             let measured = frequency(&out, 2, rate);
-            assert!(
-                (measured - hz).abs() < 0.5,
-                "{hz} Hz at {rate}: measured {measured}"
-            );
+            assert!((measured - hz).abs() < 0.5, "{hz} Hz at {rate}: measured {measured}");
         }
     }
 

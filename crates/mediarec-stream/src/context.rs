@@ -3,7 +3,6 @@
 //! of [`poll_event`](MediaContext::poll_event).
 
 use alloc::collections::{BTreeMap, VecDeque};
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::constraints::MediaTrackConstraints;
@@ -128,7 +127,12 @@ impl Source {
 /// Script-side operations (`stop`, `addTrack`, `applyConstraints`, …) and UA-side
 /// changes (a device unplugged or muted, a track added by the UA) are methods; each may
 /// queue [`MediaEvent`]s. After every call, drain [`poll_event`](Self::poll_event) until
-/// it returns `None`.
+/// it returns `None`. Events are queued when the change happens, which is the order the
+/// spec's tasks would run in.
+///
+/// Tracks that share a source (clones) keep their own constraints and settings; the
+/// driver delivers each track's settings from the source (resampling or scaling where the
+/// device runs differently). Conflicts between tracks of one source are not modelled.
 ///
 /// ```
 /// use mediarec_core::MediaKind;
@@ -325,9 +329,10 @@ impl<G: IdGenerator> MediaContext<G> {
         constraints: MediaTrackConstraints,
         settings: MediaTrackSettings,
     ) -> Result<TrackHandle, CaptureError> {
+        let id = self.ids.next_id();
         let s = self.sources.get(&source).ok_or_else(|| CaptureError::unknown_handle("source"))?;
         let track = MediaStreamTrack {
-            id: String::new(),
+            id,
             kind: s.device.kind,
             label: s.device.label.clone(),
             source,
@@ -339,9 +344,8 @@ impl<G: IdGenerator> MediaContext<G> {
             constraints,
             settings,
         };
-        let id = self.ids.next_id();
         let h = TrackHandle(self.bump());
-        self.tracks.insert(h, MediaStreamTrack { id, ..track });
+        self.tracks.insert(h, track);
         Ok(h)
     }
 
@@ -556,10 +560,6 @@ impl<G: IdGenerator> MediaContext<G> {
     /// The last list given to [`update_devices`](Self::update_devices).
     pub fn devices(&self) -> &[MediaDeviceInfo] {
         &self.devices
-    }
-
-    pub(crate) fn ids_mut(&mut self) -> &mut G {
-        &mut self.ids
     }
 }
 
@@ -845,7 +845,7 @@ mod tests {
         assert_eq!(v.get_tracks(), [at, vt], "duplicates skipped");
         assert_eq!(v.get_audio_tracks(), [at]);
         assert_eq!(v.get_video_tracks(), [vt]);
-        let id = String::from(ctx.track(vt).unwrap().id());
+        let id = alloc::string::String::from(ctx.track(vt).unwrap().id());
         assert_eq!(v.get_track_by_id(&id), Some(vt));
         assert_eq!(v.get_track_by_id("nope"), None);
         assert!(v.active() && v.audible());

@@ -292,7 +292,6 @@ impl<G: IdGenerator> MediaContext<G> {
         }
         let handles: Vec<TrackHandle> = tracks.iter().map(|t| t.track).collect();
         let stream = self.create_stream(&handles)?;
-        let _ = self.ids_mut();
         Ok(UserMedia { stream, tracks })
     }
 }

@@ -1,39 +1,5 @@
-//! The settings dictionaries a source can produce, and SelectSettings over them.
-//!
-//! # How ranges become candidates
-//!
-//! A source is a list of *modes* (for audio, [`AudioMode`]s; for video, each native
-//! [`VideoMode`] twice: as itself with `resizeMode: "none"`, and as the origin of
-//! `"crop-and-scale"` output). Within a mode every property is an independent *axis* of
-//! values, except video's width, height and aspect ratio, which form one joint axis. The
-//! settings dictionaries of a mode are all combinations of one value per axis.
-//!
-//! A numeric range is reduced to the values SelectSettings can need:
-//!
-//! 1. the mode's preferred value (first, so ties go to it);
-//! 2. every number a constraint mentions for the property (bare value, `exact`, `ideal`,
-//!    `min`, `max`; basic set, then advanced sets in order, then UA defaults), rounded for
-//!    integer properties and clamped into the range.
-//!
-//! The fitness distance of a single property grows monotonically as the value moves away
-//! from the ideal, and required constraints cut the range at the listed numbers, so the
-//! best value of any feasible sub-range is one of these. Each axis keeps at most
-//! [`MAX_VALUES_PER_AXIS`] distinct values (first come, first kept), which bounds the work
-//! for hostile input.
-//!
-//! For the joint video axis, crop-and-scale offers every width/height pair from the lists
-//! above, plus, for the native aspect ratio and every aspect-ratio number in the
-//! constraints, the pairs that keep that ratio for each listed width or height and the
-//! largest pair that matches the ratio exactly. Frame rates range from
-//! 1 fps (or the native rate, if lower) up to the native rate.
-//!
-//! # Why the search is per axis
-//!
-//! The fitness distance is a sum over properties, and every constraint member reads one
-//! axis only. So within a mode, SelectSettings can filter each axis separately (steps 3
-//! and 5) and pick the best value per axis (step 6), and the best dictionary overall is the
-//! best mode's. This is exactly the spec's search over all combinations (checked against
-//! [`select_settings`](crate::select_settings) in the tests), without enumerating them.
+//! The settings dictionaries a source can produce, and SelectSettings over them (the
+//! discretisation is documented on [`select_settings_for_device`]).
 
 use alloc::collections::BTreeSet;
 use alloc::string::String;
@@ -698,6 +664,42 @@ fn largest_with_ratio(w_max: u32, h_max: u32, r: f64) -> Option<(u32, u32)> {
 /// SelectSettings for one source: the settings a track from `device` gets under
 /// `constraints`, with `defaults` breaking ties (usually [`ua_defaults`]).
 ///
+/// # How ranges become candidates
+///
+/// A source is a list of *modes* (for audio, [`AudioMode`](crate::AudioMode)s; for video,
+/// each native [`VideoMode`](crate::VideoMode) twice: as itself with `resizeMode: "none"`, and as the origin of
+/// `"crop-and-scale"` output). Within a mode every property is an independent *axis* of
+/// values, except video's width, height and aspect ratio, which form one joint axis. The
+/// settings dictionaries of a mode are all combinations of one value per axis.
+///
+/// A numeric range is reduced to the values SelectSettings can need:
+///
+/// 1. the mode's preferred value (first, so ties go to it);
+/// 2. every number a constraint mentions for the property (bare value, `exact`, `ideal`,
+///    `min`, `max`; basic set, then advanced sets in order, then UA defaults), rounded for
+///    integer properties and clamped into the range.
+///
+/// The fitness distance of a single property grows monotonically as the value moves away
+/// from the ideal, and required constraints cut the range at the listed numbers, so the
+/// best value of any feasible sub-range is one of these. Each axis keeps at most
+/// [`MAX_VALUES_PER_AXIS`] distinct values (first come, first kept), which bounds the work
+/// for hostile input.
+///
+/// For the joint video axis, crop-and-scale offers every width/height pair from the lists
+/// above, plus, for the native aspect ratio and every aspect-ratio number in the
+/// constraints, the pairs that keep that ratio for each listed width or height and the
+/// largest pair that matches the ratio exactly. Frame rates range from
+/// 1 fps (or the native rate, if lower) up to the native rate.
+///
+/// # Why the search is per axis
+///
+/// The fitness distance is a sum over properties, and every constraint member reads one
+/// axis only. So within a mode, SelectSettings can filter each axis separately (steps 3
+/// and 5) and pick the best value per axis (step 6), and the best dictionary overall is the
+/// best mode's. This finds the same optimum as the spec's search over every combination
+/// (property-tested against [`select_settings`](crate::select_settings) on the expanded
+/// list), without enumerating the combinations.
+///
 /// ```
 /// use mediarec_stream::{select_settings_for_device, ua_defaults, AudioMode, ConstrainULong,
 ///     InputDeviceInfo, MediaTrackConstraintSet, MediaTrackConstraints, ValueRange};
@@ -1004,6 +1006,16 @@ mod tests {
         ]
     }
 
+    fn ulong_near(lo: u32, hi: u32) -> impl Strategy<Value = ConstrainULong> {
+        let v = move || prop::option::of(lo..hi);
+        prop_oneof![
+            (lo..hi).prop_map(ConstrainULong::Value),
+            (v(), v(), v(), v()).prop_map(|(min, max, exact, ideal)| ConstrainULong::Range(
+                crate::NumericRange { min, max, exact, ideal }
+            )),
+        ]
+    }
+
     fn set() -> impl Strategy<Value = MediaTrackConstraintSet> {
         (
             prop::option::of(ulong()),
@@ -1056,6 +1068,98 @@ mod tests {
                         let b = fitness_distance(&s, MediaKind::Audio, adv, BareValues::Exact).is_finite();
                         prop_assert_eq!(a, b, "same advanced sets applied");
                     }
+                }
+                (a, b) => prop_assert!(false, "literal {:?} vs structured {:?}", a, b),
+            }
+        }
+
+        #[test]
+        fn discretisation_finds_the_optimum_of_the_whole_range(
+            lo in 8_000u32..8_100, width in 0u32..120, ch_max in 1u32..6,
+            rate in prop::option::of(ulong_near(7_950, 8_250)),
+            ch in prop::option::of(ulong_near(0, 8)),
+            adv in prop::collection::vec((prop::option::of(ulong_near(7_950, 8_250)), prop::option::of(ulong_near(0, 8))), 0..3),
+        ) {
+            // Every integer setting of the ranges, enumerated, against the candidates.
+            let range = ValueRange::new(lo, lo + width, lo + width / 2);
+            let dev = InputDeviceInfo::microphone("m", "", "g", alloc::vec![AudioMode {
+                sample_rate: range,
+                channel_count: ValueRange::new(1, ch_max, ch_max),
+                sample_size: ValueRange::fixed(16),
+                latency: None,
+            }]);
+            let mut all = Vec::new();
+            for r in lo..=lo + width {
+                for c in 1..=ch_max {
+                    all.push(MediaTrackSettings {
+                        sample_rate: Some(r),
+                        channel_count: Some(c),
+                        ..Default::default()
+                    });
+                }
+            }
+            let set = |r: Option<ConstrainULong>, c: Option<ConstrainULong>| MediaTrackConstraintSet {
+                sample_rate: r,
+                channel_count: c,
+                ..Default::default()
+            };
+            let c = MediaTrackConstraints {
+                basic: set(rate, ch),
+                advanced: adv.into_iter().map(|(r, c)| set(r, c)).collect(),
+            };
+            let none = MediaTrackConstraintSet::new();
+            let brute = select_settings_with_defaults(&all, MediaKind::Audio, &c, None);
+            let fast = select_settings_for_device(&dev, &c, &none);
+            match (brute, fast) {
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (Ok(i), Ok(s)) => {
+                    let want = fitness_distance(&all[i], MediaKind::Audio, &c.basic, BareValues::Ideal);
+                    let got = fitness_distance(&s, MediaKind::Audio, &c.basic, BareValues::Ideal);
+                    prop_assert!((want - got).abs() < 1e-9, "{} vs {} ({:?})", want, got, s);
+                    for a in &c.advanced {
+                        prop_assert_eq!(
+                            fitness_distance(&all[i], MediaKind::Audio, a, BareValues::Exact).is_finite(),
+                            fitness_distance(&s, MediaKind::Audio, a, BareValues::Exact).is_finite()
+                        );
+                    }
+                }
+                (a, b) => prop_assert!(false, "brute force {:?} vs candidates {:?}", a, b),
+            }
+        }
+
+        #[test]
+        fn video_structured_search_matches_literal(
+            modes in prop::collection::vec((1u32..5, 1u32..5, prop::sample::select(alloc::vec![15.0f64, 30.0])), 1..3),
+            crop in any::<bool>(),
+            w in prop::option::of(ulong_near(0, 900)),
+            h in prop::option::of(ulong_near(0, 600)),
+            ar in prop::option::of(prop::sample::select(alloc::vec![1.0f64, 4.0 / 3.0, 16.0 / 9.0]).prop_map(ConstrainDouble::from)),
+            fr in prop::option::of(prop::sample::select(alloc::vec![10.0f64, 15.0, 24.0]).prop_map(ConstrainDouble::from)),
+            rm in prop::option::of(prop::sample::select(alloc::vec!["none", "crop-and-scale"]).prop_map(ConstrainDomString::from)),
+            adv_w in prop::option::of(ulong_near(0, 900)),
+        ) {
+            let mut dev = InputDeviceInfo::camera("c", "", "g", modes.iter()
+                .map(|(a, b, f)| VideoMode::new(a * 160, b * 120, *f)).collect());
+            dev.crop_and_scale = crop;
+            let basic = MediaTrackConstraintSet {
+                width: w, height: h, aspect_ratio: ar, frame_rate: fr, resize_mode: rm,
+                ..Default::default()
+            };
+            let c = MediaTrackConstraints {
+                basic,
+                advanced: adv_w.map(|w| MediaTrackConstraintSet::new().width(w)).into_iter().collect(),
+            };
+            let defaults = ua_defaults(MediaKind::Video);
+            let space = Space::build(MediaKind::Video, &[&dev], &c, &defaults);
+            let dicts: Vec<MediaTrackSettings> = space.expand().into_iter().map(|(_, s)| s).collect();
+            let literal = select_settings_with_defaults(&dicts, MediaKind::Video, &c, None);
+            match (literal, space.select(&c)) {
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (Ok(i), Ok((_, s))) => {
+                    prop_assert!(dicts.contains(&s));
+                    let a = fitness_distance(&dicts[i], MediaKind::Video, &c.basic, BareValues::Ideal);
+                    let b = fitness_distance(&s, MediaKind::Video, &c.basic, BareValues::Ideal);
+                    prop_assert!((a - b).abs() < 1e-9, "{} vs {}", a, b);
                 }
                 (a, b) => prop_assert!(false, "literal {:?} vs structured {:?}", a, b),
             }

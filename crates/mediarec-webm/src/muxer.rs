@@ -250,6 +250,12 @@ pub struct WebmMuxer<const CUES: usize = DEFAULT_CUE_CAPACITY> {
     end: Duration,
     /// Where playback ends: packet ends less the codec delay and end trimming.
     presentation_end: Duration,
+    /// Every blob after a cut is a file of its own (see [`Muxer::self_contained_blobs`]).
+    self_contained: bool,
+    /// The next cluster starts a self-contained blob.
+    blob_starts: bool,
+    /// Timestamp (ms) at which the current self-contained blob's timeline starts.
+    blob_origin: u64,
     /// Fixed at `write_header`: the index of the track the seek index follows.
     cue_track: Option<u8>,
 }
@@ -283,6 +289,9 @@ impl<const CUES: usize> WebmMuxer<CUES> {
             cue_candidates: 0,
             end: Duration::ZERO,
             presentation_end: Duration::ZERO,
+            self_contained: false,
+            blob_starts: false,
+            blob_origin: 0,
             cue_track: None,
         }
     }
@@ -545,6 +554,80 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         if self.tracks.is_empty() {
             return Err(WebmError::NoTracks);
         }
+        self.layout = self.write_head(sink)?;
+        self.cue_track = self.find_cue_track().map(|i| i as u8);
+        self.state = State::Writing;
+        Ok(())
+    }
+
+    fn self_contained_blobs(&mut self) -> bool {
+        self.self_contained = self.state == State::New;
+        self.self_contained
+    }
+
+    fn write_packet(
+        &mut self,
+        track: MuxTrack,
+        packet: &Packet<'_>,
+        sink: &mut dyn ByteSink,
+    ) -> Result<(), WebmError> {
+        self.check_writing()?;
+        if self.force_cluster && self.self_contained {
+            // A blob starts here: it gets the whole header so that it plays alone.
+            self.write_head(&mut BlobOnly { sink, written: 0 })?;
+            self.blob_starts = true;
+        }
+        self.write_block(track, packet, sink)
+    }
+
+    fn cut(&mut self, _sink: &mut dyn ByteSink) -> Result<(), WebmError> {
+        self.check_writing()?;
+        self.force_cluster = true;
+        Ok(())
+    }
+
+    fn finish(&mut self, sink: &mut dyn ByteSink) -> Result<(), WebmError> {
+        self.finish_segment(sink)
+    }
+
+    fn max_packet_overhead(&self) -> usize {
+        (CLUSTER_HEADER_MAX + BLOCK_GROUP_FRAMING_MAX) as usize
+    }
+
+    fn max_finish_len(&self) -> usize {
+        let cues = 4 + 8 + CUE_POINT_MAX.saturating_mul(CUES as u64);
+        // Cues, SeekHead room, Duration, last cluster size, Segment size.
+        cues.saturating_add(SEEK_HEAD_RESERVE + DURATION_RESERVE + 8 + 8) as usize
+    }
+
+    fn duration(&self) -> Duration {
+        self.end
+    }
+}
+
+/// Routes writes to [`ByteSink::write_blob_only`]: the header copies of self-contained
+/// blobs, which are not part of the output file. Its position counts what it wrote, as the
+/// element writers expect.
+struct BlobOnly<'a> {
+    sink: &'a mut dyn ByteSink,
+    written: u64,
+}
+
+impl ByteSink for BlobOnly<'_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), mediarec_core::SinkError> {
+        self.sink.write_blob_only(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+    fn position(&self) -> u64 {
+        self.written
+    }
+}
+
+impl<const CUES: usize> WebmMuxer<CUES> {
+    /// EBML header, Segment of unknown size, the room reserved for the SeekHead, Info with
+    /// the room reserved for Duration, and Tracks. Returns where each went.
+    fn write_head(&self, sink: &mut dyn ByteSink) -> Result<Layout, WebmError> {
         let mut layout = Layout::default();
         self.write_ebml_header(sink)?;
         layout.segment_size = sink.position().saturating_add(4);
@@ -565,19 +648,15 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         layout.duration_void = duration_void;
         layout.tracks = sink.position();
         self.write_tracks(sink)?;
-        self.layout = layout;
-        self.cue_track = self.find_cue_track().map(|i| i as u8);
-        self.state = State::Writing;
-        Ok(())
+        Ok(layout)
     }
 
-    fn write_packet(
+    fn write_block(
         &mut self,
         track: MuxTrack,
         packet: &Packet<'_>,
         sink: &mut dyn ByteSink,
     ) -> Result<(), WebmError> {
-        self.check_writing()?;
         let index = usize::from(track.0).checked_sub(1).ok_or(WebmError::UnknownTrack(track))?;
         let cue_track = self.cue_track;
         let t = self.tracks.get(index).ok_or(WebmError::UnknownTrack(track))?;
@@ -616,12 +695,21 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         // Cluster header (if any) and block header go out in one write, assembled here
         // without going through the generic element writers (this is the hot path).
         let mut head = Scratch::new();
+        // A self-contained blob that does not start at 0 gets its own cluster headers, on a
+        // timeline starting at its first cluster; the file keeps the real ones.
+        let mut split: Option<(Scratch, Scratch)> = None;
         if open_new {
-            head.push(&CLUSTER_HEADER)?;
-            let n = mediarec_ebml::uint_len(timecode);
-            let be = timecode.to_be_bytes();
-            head.push(&[TIMESTAMP_ID, 0x80 | n as u8])?;
-            head.push(be.get(8 - n..).unwrap_or(&be))?;
+            if self.blob_starts {
+                self.blob_origin = timecode;
+            }
+            if self.self_contained && self.blob_origin > 0 {
+                let (mut file_head, mut blob_head) = (Scratch::new(), Scratch::new());
+                push_cluster_header(&mut file_head, timecode)?;
+                push_cluster_header(&mut blob_head, timecode - self.blob_origin)?;
+                split = Some((file_head, blob_head));
+            } else {
+                push_cluster_header(&mut head, timecode)?;
+            }
         }
         let track_byte = 0x80 | track.0;
         let [rel_hi, rel_lo] = relative.to_be_bytes();
@@ -656,6 +744,10 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         if let (true, Some(c)) = (open_new && sink.can_patch(), &previous) {
             Self::patch_cluster_size(c, cluster_pos, sink)?;
         }
+        if let Some((file_head, blob_head)) = &split {
+            sink.write_blob_only(blob_head.as_bytes())?;
+            sink.write_file_only(file_head.as_bytes())?;
+        }
         sink.write(head.as_bytes())?;
         sink.write(packet.data)?;
         if let Some(ns) = discard_ns {
@@ -664,6 +756,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
 
         // Everything is out: commit the state.
         if open_new {
+            self.blob_starts = false;
             self.cluster = Some(OpenCluster { pos: cluster_pos, timecode, cue_pending: true });
             self.force_cluster = false;
             self.clusters = self.clusters.saturating_add(1);
@@ -687,13 +780,7 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         Ok(())
     }
 
-    fn cut(&mut self, _sink: &mut dyn ByteSink) -> Result<(), WebmError> {
-        self.check_writing()?;
-        self.force_cluster = true;
-        Ok(())
-    }
-
-    fn finish(&mut self, sink: &mut dyn ByteSink) -> Result<(), WebmError> {
+    fn finish_segment(&mut self, sink: &mut dyn ByteSink) -> Result<(), WebmError> {
         self.check_writing()?;
         if !sink.can_patch() {
             self.state = State::Finished;
@@ -726,18 +813,14 @@ impl<const CUES: usize> Muxer for WebmMuxer<CUES> {
         self.state = State::Finished;
         Ok(())
     }
+}
 
-    fn max_packet_overhead(&self) -> usize {
-        (CLUSTER_HEADER_MAX + BLOCK_GROUP_FRAMING_MAX) as usize
-    }
-
-    fn max_finish_len(&self) -> usize {
-        let cues = 4 + 8 + CUE_POINT_MAX.saturating_mul(CUES as u64);
-        // Cues, SeekHead room, Duration, last cluster size, Segment size.
-        cues.saturating_add(SEEK_HEAD_RESERVE + DURATION_RESERVE + 8 + 8) as usize
-    }
-
-    fn duration(&self) -> Duration {
-        self.end
-    }
+/// Cluster ID, an unknown 8-byte size and the Timestamp element.
+fn push_cluster_header(head: &mut Scratch, timecode: u64) -> Result<(), WebmError> {
+    head.push(&CLUSTER_HEADER)?;
+    let n = mediarec_ebml::uint_len(timecode);
+    let be = timecode.to_be_bytes();
+    head.push(&[TIMESTAMP_ID, 0x80 | n as u8])?;
+    head.push(be.get(8 - n..).unwrap_or(&be))?;
+    Ok(())
 }

@@ -192,6 +192,12 @@ impl Muxer for AnyMuxer {
     fn finish(&mut self, sink: &mut dyn ByteSink) -> Result<(), AnyError> {
         each_muxer!(self, m => m.finish(sink))
     }
+    fn self_contained_blobs(&mut self) -> bool {
+        match self {
+            AnyMuxer::Webm(m) => m.self_contained_blobs(),
+            AnyMuxer::Ogg(m) => m.self_contained_blobs(),
+        }
+    }
     fn max_packet_overhead(&self) -> usize {
         match self {
             AnyMuxer::Webm(m) => m.max_packet_overhead(),

@@ -59,6 +59,8 @@ pub struct MediaRecorderOptions {
     pub keep_blobs: bool,
     /// Write live output even to a file (no patches: unknown sizes, no index).
     pub live: bool,
+    /// Make every blob a complete file that plays on its own.
+    pub self_contained_blobs: bool,
 }
 
 /// An event, as the web fires it on a `MediaRecorder`.
@@ -378,6 +380,7 @@ impl Worker {
             video_key_frame_interval_duration: options.video_key_frame_interval_duration,
             video_key_frame_interval_count: options.video_key_frame_interval_count,
             seekable: destination.is_seekable() && !options.live,
+            self_contained_blobs: options.self_contained_blobs,
         };
         let mut ring = vec![0u8; RING_BYTES];
         let mut packet = vec![0u8; PACKET_BYTES];
@@ -604,6 +607,20 @@ impl Worker {
                     self.blob_size += n as u64;
                     if self.keep_blobs {
                         self.blob.extend_from_slice(bytes);
+                    }
+                }
+                Output::FileOnly(n) => {
+                    if !self.io_failed {
+                        if let Err(e) = self.destination.append(&out[..n]) {
+                            self.io_failure(rec, e);
+                        }
+                    }
+                    self.bytes += n as u64;
+                }
+                Output::BlobOnly(n) => {
+                    self.blob_size += n as u64;
+                    if self.keep_blobs {
+                        self.blob.extend_from_slice(&out[..n]);
                     }
                 }
                 Output::Patch { offset, n } => {

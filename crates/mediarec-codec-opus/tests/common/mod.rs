@@ -18,14 +18,8 @@ pub fn encoder(
     options: OpusOptions,
 ) -> OpusEncoder {
     OpusEncoder::new(
-        AudioParams {
-            sample_rate: rate,
-            channels,
-        },
-        EncoderSettings {
-            bits_per_second: bps,
-            bitrate_mode: mode,
-        },
+        AudioParams { sample_rate: rate, channels },
+        EncoderSettings { bits_per_second: bps, bitrate_mode: mode },
         options,
     )
     .unwrap()
@@ -39,21 +33,15 @@ pub fn tone(hz: f64, rate: u32, channels: u16, frames: usize) -> Vec<f32> {
 
 pub fn noise(rate: u32, channels: u16, frames: usize) -> Vec<f32> {
     let mut pcm = vec![0.0; frames * usize::from(channels)];
-    Noise::new(1234, rate, channels)
-        .with_amplitude(0.7)
-        .fill(&mut pcm);
+    Noise::new(1234, rate, channels).with_amplitude(0.7).fill(&mut pcm);
     pcm
 }
 
 /// Pushes `pcm` in blocks whose sizes cycle through `blocks`, pulling after every push,
 /// then finishes and drains. Checks the push contract on the way.
 pub fn encode(enc: &mut OpusEncoder, pcm: &[f32], blocks: &[usize], anchor: Duration) -> Packets {
-    let channels = usize::from(enc.config().channels);
-    let rate = {
-        // The input rate is in the OpusHead (bytes 12..16).
-        let head = enc.config().private.as_bytes();
-        u32::from_le_bytes(head[12..16].try_into().unwrap())
-    };
+    let input = enc.input();
+    let (channels, rate) = (usize::from(input.channels), input.sample_rate);
     let mut out = Packets::new();
     let mut buf = vec![0u8; enc.max_packet_len()];
     let total = pcm.len() / channels;
@@ -77,10 +65,7 @@ pub fn encode(enc: &mut OpusEncoder, pcm: &[f32], blocks: &[usize], anchor: Dura
                 out.push((buf[..info.len].to_vec(), info));
                 pulled = true;
             }
-            assert!(
-                t > 0 || pulled,
-                "push took nothing although no packet was waiting"
-            );
+            assert!(t > 0 || pulled, "push took nothing although no packet was waiting");
             taken += t;
         }
         offset += n;
@@ -95,11 +80,7 @@ pub fn encode(enc: &mut OpusEncoder, pcm: &[f32], blocks: &[usize], anchor: Dura
 /// Decodes at 48 kHz and applies pre-skip and end discard, as a player would.
 pub fn decode_trimmed(packets: &Packets, channels: u16, pre_skip: usize) -> Vec<f32> {
     let ch = usize::from(channels);
-    let layout = if channels == 1 {
-        opus::Channels::Mono
-    } else {
-        opus::Channels::Stereo
-    };
+    let layout = if channels == 1 { opus::Channels::Mono } else { opus::Channels::Stereo };
     let mut dec = opus::Decoder::new(48_000, layout).unwrap();
     let mut pcm = Vec::new();
     let mut buf = vec![0.0f32; 5_760 * ch];

@@ -60,8 +60,7 @@ pub fn encode_pattern(
                 (bgra.collect(), f.timestamp)
             }
         };
-        let frame =
-            VideoFrame { format, width: c.width, height: c.height, data: &data, timestamp };
+        let frame = VideoFrame { format, width: c.width, height: c.height, data: &data, timestamp };
         enc.push(&frame, key(i)).unwrap();
         while let Some(info) = enc.pull(&mut buf).unwrap() {
             out.push((buf[..info.len].to_vec(), info));
@@ -157,13 +156,8 @@ pub fn probe(ivf: &[u8]) -> Probe {
         ivf,
     ))
     .unwrap();
-    let mut probe = Probe {
-        codec: String::new(),
-        width: 0,
-        height: 0,
-        frames: 0,
-        key_packets: Vec::new(),
-    };
+    let mut probe =
+        Probe { codec: String::new(), width: 0, height: 0, frames: 0, key_packets: Vec::new() };
     for line in text.lines() {
         let Some((key, value)) = line.split_once('=') else { continue };
         match key {
@@ -182,9 +176,7 @@ pub fn probe(ivf: &[u8]) -> Probe {
 pub fn decode_i420(ivf: &[u8]) -> Vec<u8> {
     run_tool(
         "ffmpeg",
-        &[
-            "-v", "error", "-i", "pipe:0", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
-        ],
+        &["-v", "error", "-i", "pipe:0", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
         ivf,
     )
 }
@@ -192,11 +184,7 @@ pub fn decode_i420(ivf: &[u8]) -> Vec<u8> {
 /// Peak signal-to-noise ratio between two equally long byte runs, in dB.
 pub fn psnr(a: &[u8], b: &[u8]) -> f64 {
     assert_eq!(a.len(), b.len());
-    let mse = a
-        .iter()
-        .zip(b)
-        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
-        .sum::<f64>()
+    let mse = a.iter().zip(b).map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2)).sum::<f64>()
         / a.len() as f64;
     if mse == 0.0 { f64::INFINITY } else { 10.0 * (255.0f64 * 255.0 / mse).log10() }
 }

@@ -215,6 +215,8 @@ impl Harness {
                     self.current.extend_from_slice(&buf[..n]);
                     self.file.extend_from_slice(&buf[..n]);
                 }
+                Output::BlobOnly(n) => self.current.extend_from_slice(&buf[..n]),
+                Output::FileOnly(n) => self.file.extend_from_slice(&buf[..n]),
                 Output::Patch { offset, n } => {
                     let at = offset as usize;
                     assert!(at <= self.file.len(), "patch past the end");
