@@ -11,18 +11,15 @@ use std::time::{Duration as StdDuration, Instant as StdInstant};
 
 use clap::{Args, ValueEnum};
 use mediarec::{
-    AudioInput, Destination, Event, FacadeError, MediaRecorder, MediaRecorderOptions, MediaStream,
-    SynthInput, WavInput,
+    Destination, Device, Event, FacadeError, MediaDevices, MediaRecorder, MediaRecorderOptions,
+    MediaStream,
 };
+use mediarec_stream::{CaptureError, MediaStreamConstraints, MediaTrackConstraints};
 use mediarec_core::{BitrateMode, DomErrorName, Duration};
-use mediarec_source_synth::{Noise, Sweep, Tone};
 use serde_json::json;
 
 use crate::Failure;
 
-/// Rate and channels of the synthetic sources (what a typical microphone delivers).
-const SYNTH_RATE: u32 = 48_000;
-const SYNTH_CHANNELS: u16 = 2;
 
 /// Arguments of `mediarec record`.
 #[derive(Args)]
@@ -59,6 +56,10 @@ pub struct RecordArgs {
     /// Read commands from stdin, one per line: pause, resume, request-data, stop.
     #[arg(long, value_name = "stdin")]
     control: Option<Control>,
+    /// MediaStreamConstraints as JSON, like getUserMedia's argument, e.g.
+    /// '{"audio":{"channelCount":{"exact":1},"sampleRate":{"ideal":16000}}}'.
+    #[arg(long, value_name = "JSON")]
+    constraints: Option<String>,
     /// audioBitsPerSecond, e.g. 64000.
     #[arg(long, value_name = "BPS")]
     audio_bitrate: Option<u32>,
@@ -130,37 +131,24 @@ fn parse_timeslice(s: &str) -> Result<u32, String> {
     u32::try_from(v).map_err(|_| format!("the timeslice must be 0 to 4294967295 ms, not {v}"))
 }
 
-/// Builds the input for one `--source` spec.
-fn open_source(spec: &str, realtime: bool) -> Result<Box<dyn AudioInput>, Failure> {
+/// The device one `--source` spec names.
+pub fn source_device(spec: &str, realtime: bool) -> Result<Device, Failure> {
     let (kind, arg) = spec.split_once(':').unwrap_or((spec, ""));
     match kind {
-        "file" if arg.is_empty() => Err(Failure::usage("file: needs a path, e.g. file:in.wav")),
-        "file" => match WavInput::open(arg, realtime) {
-            Ok(w) => Ok(Box::new(w)),
-            Err(e) => Err(Failure::usage(format!("NotReadableError: {e}"))),
-        },
         "tone" => {
             let hz = if arg.is_empty() {
                 440.0
             } else {
-                arg.parse::<f64>()
-                    .ok()
-                    .filter(|f| *f > 0.0 && *f < SYNTH_RATE as f64 / 2.0)
-                    .ok_or_else(|| {
-                        Failure::usage(format!("tone frequency '{arg}' must be between 0 and 24000 Hz"))
-                    })?
+                arg.parse::<f64>().ok().filter(|f| *f > 0.0 && *f < 24_000.0).ok_or_else(|| {
+                    Failure::usage(format!("tone frequency '{arg}' must be between 0 and 24000 Hz"))
+                })?
             };
-            let label = format!("{hz} Hz tone");
-            Ok(Box::new(SynthInput::new(Tone::new(hz, SYNTH_RATE, SYNTH_CHANNELS), &label)))
+            Ok(Device::tone(hz))
         }
-        "noise" => Ok(Box::new(SynthInput::new(
-            Noise::new(0x5eed, SYNTH_RATE, SYNTH_CHANNELS),
-            "white noise",
-        ))),
-        "sweep" => Ok(Box::new(SynthInput::new(
-            Sweep::new(20.0, 20_000.0, Duration::from_secs(10), SYNTH_RATE, SYNTH_CHANNELS),
-            "sine sweep",
-        ))),
+        "noise" => Ok(Device::noise()),
+        "sweep" => Ok(Device::sweep()),
+        "file" if arg.is_empty() => Err(Failure::usage("file: needs a path, e.g. file:in.wav")),
+        "file" => Device::wav(arg, realtime).map_err(|e| Failure::usage(format!("NotReadableError: {e}"))),
         "mic" => Err(Failure::usage(
             "NotFoundError: no microphone backend in this build; use --source tone",
         )),
@@ -168,6 +156,32 @@ fn open_source(spec: &str, realtime: bool) -> Result<Box<dyn AudioInput>, Failur
             "unknown source '{spec}': use tone[:HZ], noise, sweep or file:PATH (see mediarec record --help)"
         ))),
     }
+}
+
+/// Turns a getUserMedia failure into the CLI's words: the spec's error name, the
+/// constraint, and what to do.
+fn capture_failure(e: &CaptureError) -> Failure {
+    let hint = match e.dom_name() {
+        DomErrorName::Overconstrained => "; `mediarec devices --json` shows what each device offers",
+        DomErrorName::Type => "; e.g. --constraints '{\"audio\":{\"channelCount\":1}}'",
+        _ => "",
+    };
+    match e.constraint() {
+        Some(c) => Failure::usage(format!("{}: constraint {c}: {}{hint}", e.dom_name(), e.message())),
+        None => Failure::usage(format!("{}: {}{hint}", e.dom_name(), e.message())),
+    }
+}
+
+/// getUserMedia over `devices`: with `constraints` as given, or `{audio: true}`.
+fn open_stream(devices: MediaDevices, constraints: Option<&str>) -> Result<MediaStream, Failure> {
+    let c = match constraints {
+        Some(json) => {
+            let mut de = serde_json::Deserializer::from_str(json);
+            MediaStreamConstraints::from_deserializer(&mut de).map_err(|e| capture_failure(&e))?
+        }
+        None => MediaStreamConstraints::new().with_audio(MediaTrackConstraints::default()),
+    };
+    devices.get_user_media(&c).map(|(stream, _)| stream).map_err(|e| capture_failure(&e))
 }
 
 fn extension(mime: &str) -> &'static str {
@@ -234,11 +248,18 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
         ));
     }
     let mime = if a.mime.is_empty() { "audio/webm;codecs=opus".to_string() } else { a.mime.clone() };
-    let specs = if a.sources.is_empty() { vec!["tone:440".to_string()] } else { a.sources.clone() };
-    let mut stream = MediaStream::new();
-    for s in &specs {
-        stream.add_audio(open_source(s, a.realtime)?);
-    }
+    let stream = if a.sources.is_empty() {
+        open_stream(crate::types::system_devices(), a.constraints.as_deref())?
+    } else {
+        let mut stream = MediaStream::new();
+        for spec in &a.sources {
+            let devices = MediaDevices::from_devices(vec![source_device(spec, a.realtime)?]);
+            for input in open_stream(devices, a.constraints.as_deref())?.into_inputs() {
+                stream.add_audio(input);
+            }
+        }
+        stream
+    };
     if let Some(dir) = &a.chunks {
         std::fs::create_dir_all(dir).map_err(|e| {
             Failure::usage(format!("cannot create the chunk directory {}: {e}", dir.display()))

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use mediarec::{SUPPORTED, StdFormats};
+use mediarec::{MediaDevices, SUPPORTED, StdFormats};
 use mediarec_core::{CodecId, ContainerId};
 use serde_json::json;
 
@@ -73,38 +73,19 @@ pub struct DevicesArgs {
     json: bool,
 }
 
-/// A capture device as `enumerateDevices()` describes it.
-pub struct DeviceInfo {
-    pub kind: &'static str,
-    pub device_id: String,
-    pub label: String,
-    pub group_id: String,
-}
-
-/// The built-in synthetic sources; their ids are fixed, so they stay the same across runs.
-pub fn synthetic_devices() -> Vec<DeviceInfo> {
-    [("tone", "440 Hz tone (synthetic)"), ("noise", "White noise (synthetic)"), ("sweep", "Sine sweep 20 Hz–20 kHz (synthetic)")]
-        .into_iter()
-        .map(|(id, label)| DeviceInfo {
-            kind: "audioinput",
-            device_id: format!("synthetic:{id}"),
-            label: label.into(),
-            group_id: "synthetic".into(),
-        })
-        .collect()
+/// The devices this build offers: microphones (when a backend finds any) first, then the
+/// synthetic sources.
+pub fn system_devices() -> MediaDevices {
+    MediaDevices::synthetic()
 }
 
 pub fn devices(a: &DevicesArgs) -> Result<ExitCode, Failure> {
-    let list = synthetic_devices();
+    let list = system_devices().enumerate_devices();
     if a.json {
-        let v: Vec<_> = list
-            .iter()
-            .map(|d| json!({"kind": d.kind, "deviceId": d.device_id, "label": d.label, "groupId": d.group_id}))
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
     } else {
         for d in list {
-            println!("{:<11} {:<18} {}", d.kind, d.device_id, d.label);
+            println!("{:<11} {:<28} {}", d.kind.as_str(), d.device_id, d.label);
         }
     }
     Ok(ExitCode::SUCCESS)

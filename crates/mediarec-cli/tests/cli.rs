@@ -178,3 +178,20 @@ fn sigint_and_sigterm_finish_a_seekable_file() {
         assert!(info.contains("Duration") && info.contains("Cues"), "{signal}: {info}");
     }
 }
+
+#[test]
+fn constraints_select_the_device_and_fail_with_the_spec_errors() {
+    fails_with(&["record", "--constraints", r#"{"audio":{"channelCount":{"exact":64}}}"#, "x.webm"], 2, &["OverconstrainedError", "channelCount"]);
+    fails_with(&["record", "--constraints", r#"{"audio":{"deviceId":{"exact":"no-such-device"}}}"#, "x.webm"], 2, &["OverconstrainedError", "deviceId"]);
+    fails_with(&["record", "--constraints", "{}", "x.webm"], 2, &["TypeError"]);
+    fails_with(&["record", "--constraints", "[not json", "x.webm"], 2, &["TypeError"]);
+    let dir = tempfile::tempdir().unwrap();
+    let c = r#"{"audio":{"channelCount":{"exact":1},"sampleRate":{"ideal":16000}}}"#;
+    let out = mediarec(dir.path(), &["record", "--constraints", c, "--duration", "1s", "--quiet", "mono.webm"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let file = dir.path().join("mono.webm");
+    ffmpeg_decodes(&file);
+    assert_eq!(ffprobe(&file, "stream=channels"), "1");
+    let noise = mediarec(dir.path(), &["record", "--constraints", r#"{"audio":{"deviceId":{"exact":"synthetic:noise"}}}"#, "--duration", "1s", "--quiet", "n.webm"]);
+    assert!(noise.status.success(), "{}", text(&noise));
+}

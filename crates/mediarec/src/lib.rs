@@ -33,6 +33,7 @@
 
 #[cfg(feature = "cpal")]
 mod capture;
+mod devices;
 mod file;
 mod formats;
 mod input;
@@ -45,6 +46,7 @@ pub use capture::{
     Capabilities, CaptureError, CaptureStats, Constraints, CpalInput, DeviceInfo, OpenOptions,
     Settings, default_microphone, microphones, open_microphone,
 };
+pub use devices::{Device, MediaDevices, SYNTHETIC_GROUP, SourceKind};
 pub use file::WavInput;
 pub use formats::{AnyAudioEncoder, AnyError, AnyMuxer, SUPPORTED, StdFormats};
 pub use input::{AudioInput, Chunk, InputFailure, SynthInput};

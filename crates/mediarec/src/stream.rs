@@ -38,7 +38,8 @@ impl MediaStream {
         self.inputs.iter().map(|i| i.label()).collect()
     }
 
-    pub(crate) fn into_inputs(self) -> Vec<Box<dyn AudioInput>> {
+    /// The inputs, to move into another stream or a recorder.
+    pub fn into_inputs(self) -> Vec<Box<dyn AudioInput>> {
         self.inputs
     }
 }

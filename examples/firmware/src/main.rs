@@ -1,5 +1,5 @@
 //! mediarec on a Cortex-M4 with no allocator: record two seconds of a (synthetic) 1 kHz
-//! microphone through the `no_std` MediaRecorder as 16-bit PCM in WebM, into a static
+//! microphone through the `no_std` MediaRecorder as PCM in WebM, into a static
 //! buffer, and write the file out through semihosting.
 //!
 //! `cargo xtask firmware --out fw.webm` builds this, boots it in QEMU's `mps2-an386`
@@ -17,6 +17,7 @@
 
 use core::convert::Infallible;
 use core::fmt::Write as _;
+use core::mem::MaybeUninit;
 
 use cortex_m_rt::{ExceptionFrame, entry, exception};
 use cortex_m_semihosting::{debug, hio, nr, syscall};
@@ -27,7 +28,8 @@ use mediarec_core::{
     Instant, MediaKind, NoEncoder, Samples, TrackId, VideoParams,
 };
 use mediarec_recorder::{
-    InputError, Output, Recorder, RecorderEvent, RecorderOptions, TrackDesc, TrackFormat,
+    InputError, Output, Recorder, RecorderError, RecorderEvent, RecorderOptions, TrackDesc,
+    TrackFormat,
 };
 use mediarec_source_synth::{AudioSource, Tone};
 use mediarec_webm::WebmMuxer;
@@ -36,21 +38,30 @@ use mediarec_webm::WebmMuxer;
 const FORMAT: AudioParams = AudioParams { sample_rate: 16_000, channels: 1 };
 /// How much to record.
 const LENGTH: Duration = Duration::from_secs(2);
-/// Samples per read: 10 ms, one PCM packet.
-const BLOCK: usize = 160;
-/// Encoded bytes per packet the PCM encoder holds (10 ms of 16-bit mono is 320).
-const PACKET_BYTES: usize = 512;
+/// Samples per read: 5 ms, one PCM packet.
+const BLOCK: usize = 80;
+/// Bytes of one encoded packet: 5 ms of 32-bit float mono. The recorder keeps an encoder
+/// slot of this size for each of its four possible tracks, so it is kept small.
+const PACKET_BYTES: usize = 320;
 /// Seek index entries kept (a 2 s recording has one cluster).
 const CUES: usize = 4;
-/// The muxed output waiting to be taken from the recorder.
-const RING_BYTES: usize = 2048;
-/// The finished file: 2 s × 16 kHz × 2 bytes, plus the container.
-const OUT_BYTES: usize = 66 * 1024;
+/// Muxed output waiting to be taken: a packet, its framing, and the finishing patches.
+const RING_BYTES: usize = 640;
+/// The finished file: 2 s × 16 kHz × 4 bytes, plus the container.
+const OUT_BYTES: usize = 132 * 1024;
 /// The file QEMU writes in its working directory.
 const FILE_NAME: &str = "fw.webm\0";
 
-/// The recording: lives in `.bss`, not on the stack.
+/// The recording.
 static mut OUT: [u8; OUT_BYTES] = [0; OUT_BYTES];
+/// The recorder's output ring.
+static mut RING: [u8; RING_BYTES] = [0; RING_BYTES];
+/// The recorder's packet buffer.
+static mut PACKET: [u8; PACKET_BYTES] = [0; PACKET_BYTES];
+/// The recorder itself. Built in place in `.bss`: on the stack, `main` would carry it and
+/// its construction temporaries for the whole recording.
+static mut RECORDER: MaybeUninit<Result<Recorder<'static, PcmWebm>, RecorderError>> =
+    MaybeUninit::uninit();
 
 /// A stand-in microphone: a 1 kHz sine at half scale, produced on demand.
 struct SynthMic {
@@ -65,7 +76,7 @@ impl PcmInput for SynthMic {
     }
 
     async fn read(&mut self, buf: &mut [i16]) -> Result<usize, Infallible> {
-        let mut scratch = [0f32; 32];
+        let mut scratch = [0f32; 16];
         for chunk in buf.chunks_mut(scratch.len()) {
             let part = &mut scratch[..chunk.len()];
             self.tone.fill(part);
@@ -77,8 +88,8 @@ impl PcmInput for SynthMic {
     }
 }
 
-/// What this firmware records: `audio/webm;codecs=pcm`, as 16-bit samples (half the
-/// memory of the 32-bit float a browser would use).
+/// What this firmware records: `audio/webm;codecs=pcm`, 32-bit float samples as browsers
+/// write them (Matroska `A_PCM/FLOAT/IEEE`).
 struct PcmWebm;
 
 impl Formats for PcmWebm {
@@ -87,13 +98,13 @@ impl Formats for PcmWebm {
     type Muxer = WebmMuxer<CUES>;
 
     fn supports(&self, container: ContainerId, codec: CodecId) -> bool {
-        container == ContainerId::WebM && matches!(codec, CodecId::PcmF32 | CodecId::PcmS16)
+        container == ContainerId::WebM && codec == CodecId::PcmF32
     }
     fn supports_container(&self, container: ContainerId) -> bool {
         container == ContainerId::WebM
     }
     fn default_codec(&self, _: ContainerId, kind: MediaKind) -> Option<CodecId> {
-        (kind == MediaKind::Audio).then_some(CodecId::PcmS16)
+        (kind == MediaKind::Audio).then_some(CodecId::PcmF32)
     }
     fn audio_encoder(
         &mut self,
@@ -101,7 +112,7 @@ impl Formats for PcmWebm {
         input: AudioParams,
         _: EncoderSettings,
     ) -> Result<Self::Audio, ErrorKind> {
-        PcmEncoder::try_new(input, PcmFormat::S16)
+        PcmEncoder::try_new(input, PcmFormat::F32)
     }
     fn video_encoder(
         &mut self,
@@ -138,7 +149,7 @@ impl File<'_> {
 
     /// Takes everything the recorder has to give, as the run-loop contract says.
     fn drain(&mut self, rec: &mut Recorder<'_, PcmWebm>) {
-        let mut chunk = [0u8; 256];
+        let mut chunk = [0u8; 128];
         loop {
             match rec.poll_output(&mut chunk) {
                 Output::Bytes(n) => self.put(self.len, &chunk[..n]),
@@ -156,7 +167,12 @@ impl File<'_> {
 }
 
 /// Offers a whole frame, draining whenever the recorder's queue is full.
-fn push(rec: &mut Recorder<'_, PcmWebm>, file: &mut File<'_>, now: Instant, frame: &AudioFrame<'_>) {
+fn push(
+    rec: &mut Recorder<'_, PcmWebm>,
+    file: &mut File<'_>,
+    now: Instant,
+    frame: &AudioFrame<'_>,
+) {
     let Samples::I16(all) = frame.samples else { return };
     let mut taken = 0;
     while taken < frame.frames() {
@@ -177,16 +193,26 @@ fn push(rec: &mut Recorder<'_, PcmWebm>, file: &mut File<'_>, now: Instant, fram
 #[entry]
 fn main() -> ! {
     let stack = StackProbe::paint();
-    // SAFETY: `main` runs once and nothing else (no interrupt handler) touches `OUT`.
-    let out: &'static mut [u8; OUT_BYTES] = unsafe { &mut *(&raw mut OUT) };
+    // SAFETY: `main` runs once and nothing else (no interrupt handler) touches these
+    // statics, so each of these is the only reference to its static.
+    let (out, ring, packet, slot) = unsafe {
+        (
+            &mut *(&raw mut OUT),
+            &mut *(&raw mut RING),
+            &mut *(&raw mut PACKET),
+            &mut *(&raw mut RECORDER),
+        )
+    };
     let mut file = File { buf: out, len: 0, events: 0, stopped: false, overflow: false };
 
     let mic = SynthMic { tone: Tone::new(1_000.0, FORMAT.sample_rate, FORMAT.channels) };
     let track = TrackDesc { id: TrackId(1), format: TrackFormat::Audio(FORMAT), live: true };
-    let options =
-        RecorderOptions { mime_type: "audio/webm;codecs=pcm", seekable: true, ..Default::default() };
-    let (mut ring, mut packet) = ([0u8; RING_BYTES], [0u8; PACKET_BYTES]);
-    let mut rec = match Recorder::new(PcmWebm, &[track], &options, &mut ring, &mut packet) {
+    let options = RecorderOptions {
+        mime_type: "audio/webm;codecs=pcm",
+        seekable: true,
+        ..Default::default()
+    };
+    let rec = match slot.write(Recorder::new(PcmWebm, &[track], &options, ring, packet)) {
         Ok(r) => r,
         Err(e) => fail(format_args!("MediaRecorder: {e}")),
     };
@@ -196,7 +222,7 @@ fn main() -> ! {
     if let Err(e) = rec.start(now, None) {
         fail(format_args!("start: {e}"));
     }
-    file.drain(&mut rec);
+    file.drain(rec);
     let mut reader = FrameReader::new(mic);
     let mut block = [0i16; BLOCK];
     while reader.position() < LENGTH {
@@ -206,12 +232,15 @@ fn main() -> ! {
             Err(e) => match e {},
         };
         now = Instant::ZERO + frame.timestamp + frame.duration();
-        push(&mut rec, &mut file, now, &frame);
+        push(rec, &mut file, now, &frame);
     }
     rec.stop(now);
-    file.drain(&mut rec);
+    file.drain(rec);
     if !file.stopped || file.overflow {
-        fail(format_args!("recording incomplete (stopped: {}, overflow: {})", file.stopped, file.overflow));
+        fail(format_args!(
+            "recording incomplete (stopped: {}, overflow: {})",
+            file.stopped, file.overflow
+        ));
     }
 
     let written = file.len;
@@ -240,7 +269,8 @@ fn write_host_file(name: &str, data: &[u8]) -> Result<(), &'static str> {
     }
     // SAFETY: the pointer and length describe `path`, which outlives the call; the host
     // only reads it.
-    let fd = unsafe { syscall!(OPEN, path.as_ptr(), nr::open::W_TRUNC_BINARY, path.len() - 1) } as isize;
+    let fd =
+        unsafe { syscall!(OPEN, path.as_ptr(), nr::open::W_TRUNC_BINARY, path.len() - 1) } as isize;
     if fd < 0 {
         return Err("OPEN failed");
     }

@@ -97,6 +97,15 @@ impl<R: Read> Input<R> {
         Ok(self.end - self.start > before)
     }
 
+    /// Consumes the next `n` available bytes and returns them; they stay valid until the
+    /// next call that reads.
+    pub(crate) fn take(&mut self, n: usize) -> &[u8] {
+        let s = self.start;
+        let e = s.saturating_add(n).min(self.end);
+        self.consume(e - s);
+        self.buf.get(s..e).unwrap_or(&[])
+    }
+
     /// Forgets the next `n` available bytes.
     pub(crate) fn consume(&mut self, n: usize) {
         let n = n.min(self.end - self.start);

@@ -78,6 +78,8 @@ pub enum Problem {
     BadBlock {
         /// Offset of the block.
         offset: u64,
+        /// Bytes of the block element.
+        len: u64,
     },
     /// A cluster without a `Timestamp` before its first block (0 assumed).
     MissingClusterTimestamp {
@@ -111,7 +113,7 @@ impl Problem {
             | Problem::TimestampBack { offset, .. }
             | Problem::TimestampGap { offset, .. }
             | Problem::UnknownTrack { offset, .. }
-            | Problem::BadBlock { offset }
+            | Problem::BadBlock { offset, .. }
             | Problem::MissingClusterTimestamp { offset } => Some(offset),
             Problem::BlockAdditions { .. } | Problem::WrongDuration { .. } => None,
         }
@@ -170,7 +172,9 @@ impl fmt::Display for Problem {
             Problem::UnknownTrack { track, offset } => {
                 write!(f, "blocks of undeclared track {track} (first at byte {offset}) ignored")
             }
-            Problem::BadBlock { offset } => write!(f, "malformed block at byte {offset} skipped"),
+            Problem::BadBlock { offset, len } => {
+                write!(f, "malformed block at byte {offset} ({len} bytes) skipped")
+            }
             Problem::MissingClusterTimestamp { offset } => {
                 write!(f, "cluster at byte {offset} has no Timestamp; 0 assumed")
             }

@@ -1,0 +1,167 @@
+//! `MediaDevices`: the capture devices a program can record, and `getUserMedia` over them.
+
+use std::path::{Path, PathBuf};
+
+use mediarec_core::Duration;
+use mediarec_source_synth::{Noise, Sweep, Tone};
+use mediarec_stream::{
+    AudioMode, CaptureError, InputDeviceInfo, MediaDeviceInfo, MediaStreamConstraints,
+    MediaTrackSettings, ValueRange, select_devices,
+};
+
+use crate::file::WavInput;
+use crate::input::{AudioInput, InputFailure, SynthInput};
+use crate::stream::MediaStream;
+
+/// The group synthetic sources share.
+pub const SYNTHETIC_GROUP: &str = "synthetic";
+
+/// Where a device's audio comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceKind {
+    /// A sine at this frequency.
+    Tone(f64),
+    /// White noise.
+    Noise,
+    /// A logarithmic sine sweep from 20 Hz to 20 kHz every 10 s.
+    Sweep,
+    /// A WAV file, read as fast as possible or at real-time pace.
+    Wav {
+        /// The file.
+        path: PathBuf,
+        /// Pace it like a device.
+        realtime: bool,
+    },
+}
+
+/// A device: what `enumerateDevices()` says of it, what it can do, and how to open it.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// `InputDeviceInfo`: identity and capabilities, for SelectSettings.
+    pub info: InputDeviceInfo,
+    /// How to open it.
+    pub source: SourceKind,
+}
+
+/// What synthetic sources can produce: any rate and 1 or 2 channels, float samples.
+fn synthetic_mode() -> AudioMode {
+    AudioMode {
+        sample_rate: ValueRange::new(8_000, 96_000, 48_000),
+        channel_count: ValueRange::new(1, 2, 2),
+        sample_size: ValueRange::fixed(32),
+        latency: Some(ValueRange::fixed(0.01)),
+    }
+}
+
+impl Device {
+    /// A sine generator. Its `deviceId` is `synthetic:tone` for 440 Hz and
+    /// `synthetic:tone:HZ` otherwise, the same on every run.
+    ///
+    /// ```
+    /// let d = mediarec::Device::tone(440.0);
+    /// assert_eq!(d.info.device_id, "synthetic:tone");
+    /// ```
+    pub fn tone(hz: f64) -> Self {
+        let id = if hz == 440.0 { "synthetic:tone".to_string() } else { format!("synthetic:tone:{hz}") };
+        Self::synthetic(&id, &format!("{hz} Hz tone (synthetic)"), SourceKind::Tone(hz))
+    }
+
+    /// White noise.
+    pub fn noise() -> Self {
+        Self::synthetic("synthetic:noise", "White noise (synthetic)", SourceKind::Noise)
+    }
+
+    /// A sine sweep.
+    pub fn sweep() -> Self {
+        Self::synthetic("synthetic:sweep", "Sine sweep 20 Hz to 20 kHz (synthetic)", SourceKind::Sweep)
+    }
+
+    fn synthetic(id: &str, label: &str, source: SourceKind) -> Self {
+        Device { info: InputDeviceInfo::microphone(id, label, SYNTHETIC_GROUP, vec![synthetic_mode()]), source }
+    }
+
+    /// A WAV file as a device with the file's one mode.
+    pub fn wav(path: impl AsRef<Path>, realtime: bool) -> Result<Self, InputFailure> {
+        let path = path.as_ref();
+        let probe = WavInput::open(path, realtime)?;
+        let p = probe.params();
+        let mode = AudioMode::fixed(p.sample_rate, u32::from(p.channels), 32);
+        let id = format!("file:{}", path.display());
+        Ok(Device {
+            info: InputDeviceInfo::microphone(&id, &probe.label(), "file", vec![mode]),
+            source: SourceKind::Wav { path: path.to_path_buf(), realtime },
+        })
+    }
+
+    /// Opens the device with `settings` (the rate and channels SelectSettings chose).
+    pub fn open(&self, settings: &MediaTrackSettings) -> Result<Box<dyn AudioInput>, InputFailure> {
+        let rate = settings.sample_rate.unwrap_or(48_000);
+        let channels = settings.channel_count.unwrap_or(2).clamp(1, 8) as u16;
+        let label = self.info.label.as_str();
+        Ok(match &self.source {
+            SourceKind::Tone(hz) => Box::new(SynthInput::new(Tone::new(*hz, rate, channels), label)),
+            SourceKind::Noise => Box::new(SynthInput::new(Noise::new(0x5eed, rate, channels), label)),
+            SourceKind::Sweep => Box::new(SynthInput::new(
+                Sweep::new(20.0, 20_000.0, Duration::from_secs(10), rate, channels),
+                label,
+            )),
+            SourceKind::Wav { path, realtime } => Box::new(WavInput::open(path, *realtime)?),
+        })
+    }
+}
+
+/// `navigator.mediaDevices`: a list of devices, the first of each kind being the default.
+///
+/// ```
+/// use mediarec::MediaDevices;
+/// let devices = MediaDevices::synthetic();
+/// let ids: Vec<String> = devices.enumerate_devices().into_iter().map(|d| d.device_id).collect();
+/// assert_eq!(ids[0], "synthetic:tone");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct MediaDevices {
+    devices: Vec<Device>,
+}
+
+impl MediaDevices {
+    /// The built-in synthetic sources: tone (the default), noise, sweep.
+    pub fn synthetic() -> Self {
+        MediaDevices { devices: vec![Device::tone(440.0), Device::noise(), Device::sweep()] }
+    }
+
+    /// Exactly these devices, the first being the default.
+    pub fn from_devices(devices: Vec<Device>) -> Self {
+        MediaDevices { devices }
+    }
+
+    /// The devices.
+    pub fn devices(&self) -> &[Device] {
+        &self.devices
+    }
+
+    /// `enumerateDevices()`.
+    pub fn enumerate_devices(&self) -> Vec<MediaDeviceInfo> {
+        self.devices.iter().map(|d| d.info.to_media_device_info()).collect()
+    }
+
+    /// `getUserMedia(constraints)`: picks a device and its settings with SelectSettings,
+    /// opens it, and returns the stream with the chosen settings. Fails with the spec's
+    /// errors: TypeError (nothing requested), NotFoundError, OverconstrainedError (naming
+    /// the constraint), NotReadableError (the device would not open).
+    pub fn get_user_media(
+        &self,
+        constraints: &MediaStreamConstraints,
+    ) -> Result<(MediaStream, MediaTrackSettings), CaptureError> {
+        let infos: Vec<InputDeviceInfo> = self.devices.iter().map(|d| d.info.clone()).collect();
+        let selection = select_devices(constraints, &infos)?;
+        let not_found = || CaptureError::NotFound { message: "no audio input device".into() };
+        let Some(audio) = selection.audio else { return Err(not_found()) };
+        let device = self.devices.get(audio.device).ok_or_else(not_found)?;
+        let input = device
+            .open(&audio.settings)
+            .map_err(|e| CaptureError::NotReadable { message: e.to_string() })?;
+        let mut stream = MediaStream::new();
+        stream.add_audio(input);
+        Ok((stream, audio.settings))
+    }
+}
