@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use crate::{Result, capture, cargo, display, nostd, run_cmd, setup};
+use crate::{Result, capture, cargo, display, firmware, nostd, pulse, run_cmd, setup};
 
 /// One named check.
 struct Step {
@@ -88,12 +88,16 @@ fn steps(fuzz_on_nightly: bool) -> Vec<Step> {
             ],
         ),
         Step::cargo("test", &["test", "--workspace"]),
+        // Real microphones: a private PulseAudio with a 440 Hz source, captured through cpal.
+        Step::task("capture", pulse::run),
         Step::cargo_env(
             "doc",
             &[("RUSTDOCFLAGS", "-Dwarnings")],
             &["doc", "--workspace", "--no-deps"],
         ),
         Step::task("nostd", nostd::run),
+        // The Cortex-M4 example in QEMU (skipped when the target cannot be installed).
+        Step::task("firmware", firmware::ci),
         if fuzz_on_nightly {
             Step::cargo("fuzz build", FUZZ_NIGHTLY)
         } else {
@@ -159,8 +163,10 @@ mod tests {
                 "cargo fmt --all -- --check",
                 "cargo clippy --workspace --all-targets -- -D warnings",
                 "cargo test --workspace",
+                "cargo xtask capture",
                 "RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps",
                 "cargo xtask nostd",
+                "cargo xtask firmware",
                 "cargo +nightly fuzz build",
                 "cargo bench --no-run -p mediarec-benches",
             ]
@@ -170,7 +176,7 @@ mod tests {
     #[test]
     fn fuzz_targets_compile_even_without_nightly() {
         let stable = shown(false);
-        assert_eq!(stable[5], "cargo build --manifest-path fuzz/Cargo.toml");
+        assert_eq!(stable[7], "cargo build --manifest-path fuzz/Cargo.toml");
         assert_eq!(stable.len(), shown(true).len());
     }
 

@@ -6,7 +6,9 @@
 
 mod ci;
 mod demo;
+mod firmware;
 mod nostd;
+mod pulse;
 mod setup;
 
 use std::ffi::OsStr;
@@ -24,6 +26,12 @@ tasks:
                 fuzz build, bench build
   nostd         build and run the no_std check binary; build the no_std crates for
                 thumbv7em-none-eabihf when that target can be installed
+  capture       start a private PulseAudio server with a 440 Hz test microphone, run the
+                real-capture tests against it, stop it
+  firmware [--out FILE]
+                build examples/firmware for the Cortex-M4, run it in qemu-system-arm, copy
+                the WebM it records to FILE (default target/firmware/fw.webm), check it
+                and report flash and RAM use
   demo          setup, build the CLI, record 5 s to demo.webm and inspect it
 ";
 
@@ -34,6 +42,8 @@ enum Task {
     Ci,
     Nostd,
     Demo,
+    Capture,
+    Firmware { out: Option<PathBuf> },
     Help,
 }
 
@@ -56,6 +66,15 @@ fn parse_args(args: &[String]) -> Result<Task> {
         "ci" => Task::Ci,
         "nostd" => Task::Nostd,
         "demo" => Task::Demo,
+        "capture" => Task::Capture,
+        "firmware" => match rest {
+            [flag, file, tail @ ..] if flag == "--out" => {
+                rest = tail;
+                Task::Firmware { out: Some(PathBuf::from(file)) }
+            }
+            [flag] if flag == "--out" => return Err("--out needs a file name".into()),
+            _ => Task::Firmware { out: None },
+        },
         other => return Err(format!("unknown task `{other}`")),
     };
     match rest.first() {
@@ -82,6 +101,8 @@ fn main() -> ExitCode {
         Task::Ci => ci::run(),
         Task::Nostd => nostd::run(),
         Task::Demo => demo::run(),
+        Task::Capture => pulse::run(),
+        Task::Firmware { out } => firmware::run(out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -191,6 +212,12 @@ mod tests {
         assert_eq!(parse("ci"), Ok(Task::Ci));
         assert_eq!(parse("nostd"), Ok(Task::Nostd));
         assert_eq!(parse("demo"), Ok(Task::Demo));
+        assert_eq!(parse("capture"), Ok(Task::Capture));
+        assert_eq!(parse("firmware"), Ok(Task::Firmware { out: None }));
+        assert_eq!(
+            parse("firmware --out fw.webm"),
+            Ok(Task::Firmware { out: Some(PathBuf::from("fw.webm")) })
+        );
         assert_eq!(parse("--help"), Ok(Task::Help));
         assert_eq!(parse("help"), Ok(Task::Help));
     }
@@ -200,6 +227,8 @@ mod tests {
         assert_eq!(parse(""), Err("no task given".into()));
         assert_eq!(parse("deploy"), Err("unknown task `deploy`".into()));
         assert_eq!(parse("ci --ci"), Err("unexpected argument `--ci`".into()));
+        assert_eq!(parse("firmware --out"), Err("--out needs a file name".into()));
+        assert_eq!(parse("firmware --out a b"), Err("unexpected argument `b`".into()));
         assert_eq!(
             parse("setup --fast"),
             Err("unexpected argument `--fast`".into())

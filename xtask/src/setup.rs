@@ -37,6 +37,8 @@ pub const PACKAGES: &[&str] = &[
     "pulseaudio-utils",
     "libasound2-plugins",
     "tmux",
+    // Firmware: the Cortex-M4 example runs in QEMU's mps2-an386 board.
+    "qemu-system-arm",
 ];
 
 /// The bare-metal target the `no_std` crates are built for.

@@ -31,8 +31,9 @@ pub struct OpenOptions {
     pub ring: Duration,
     /// No callback for this long (once the stream runs) means the device is gone.
     pub stall_timeout: Duration,
-    /// Drop what was captured before the first [`CpalInput::read`], so a recording starts
-    /// with live audio rather than with the backlog since the device was opened.
+    /// Keep nothing captured before the first [`CpalInput::read`], so a recording starts
+    /// with live audio rather than with the backlog since the device was opened (which
+    /// some servers deliver as a burst of a second or more).
     pub live_start: bool,
 }
 
@@ -133,7 +134,6 @@ pub struct CpalInput {
     selected: Selected,
     opened: StdInstant,
     stall_timeout: Duration,
-    live_start: bool,
     reading: bool,
     failure: Option<String>,
     _keeper: Keeper,
@@ -162,6 +162,7 @@ impl CpalInput {
     /// Opens a device as `options` say, and starts capturing.
     pub fn open_with(options: &OpenOptions) -> Result<Self, CaptureError> {
         let shared = Arc::new(Shared::default());
+        shared.set_accepting(!options.live_start);
         let opened = StdInstant::now();
         let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<Opened, CaptureError>>(1);
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
@@ -197,7 +198,6 @@ impl CpalInput {
             selected: ready.selected,
             opened,
             stall_timeout: options.stall_timeout,
-            live_start: options.live_start,
             reading: false,
             failure: None,
             _keeper: keeper,
@@ -249,9 +249,7 @@ impl CpalInput {
     pub fn read(&mut self, out: &mut [f32]) -> Result<Option<Captured>, CaptureError> {
         if !self.reading {
             self.reading = true;
-            if self.live_start {
-                self.reader.discard();
-            }
+            self.shared.set_accepting(true);
         }
         if let Some((frames, timestamp)) = self.reader.read(out) {
             return Ok(Some(Captured { frames, timestamp }));

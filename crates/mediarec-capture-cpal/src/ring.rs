@@ -29,6 +29,9 @@ pub(crate) struct Shared {
     last_callback_us: AtomicU64,
     /// The device is gone: the reader reports failure once the ring is drained.
     lost: AtomicBool,
+    /// False until the reader wants audio: what is captured before is not kept (a track
+    /// delivers live audio from the moment it is read, not a backlog).
+    accepting: AtomicBool,
     /// The first fatal or latest backend error. Only the error callback writes it, with
     /// `try_lock`, so it never waits.
     error: Mutex<Option<cpal::Error>>,
@@ -73,6 +76,11 @@ impl Shared {
 
     pub(crate) fn last_callback_us(&self) -> u64 {
         self.last_callback_us.load(Ordering::Acquire)
+    }
+
+    /// Sets whether the callback keeps what it captures.
+    pub(crate) fn set_accepting(&self, on: bool) {
+        self.accepting.store(on, Ordering::Release);
     }
 
     pub(crate) fn is_lost(&self) -> bool {
@@ -193,6 +201,11 @@ impl Writer {
             }
         }
         self.expected = Some(at + length);
+        if !s.accepting.load(Ordering::Acquire) {
+            // Nobody reads yet: the first kept frame starts the timeline afresh.
+            self.needs_mark = true;
+            return;
+        }
 
         let fit = (self.samples.vacant_len() / self.channels).min(frames);
         if fit > 0 {
@@ -246,15 +259,6 @@ impl Reader {
         (frames > 0).then_some((frames, at))
     }
 
-    /// Drops everything buffered; returns the frames dropped.
-    pub(crate) fn discard(&mut self) -> usize {
-        let frames = self.samples.occupied_len() / self.channels;
-        let n = self.samples.skip(frames * self.channels) / self.channels;
-        self.read += n as u64;
-        self.absorb_marks();
-        n
-    }
-
     /// Frames buffered now.
     pub(crate) fn buffered(&self) -> usize {
         self.samples.occupied_len() / self.channels
@@ -288,6 +292,7 @@ mod tests {
 
     fn pair(frames: usize, channels: u16) -> (Writer, Reader, Arc<Shared>) {
         let shared = Arc::new(Shared::default());
+        shared.set_accepting(true);
         let (w, r) = ring(frames, channels, 1_000, shared.clone());
         (w, r, shared)
     }
@@ -365,14 +370,19 @@ mod tests {
     }
 
     #[test]
-    fn discard_moves_the_timeline_forward() {
-        let (mut w, mut r, _) = pair(100, 1);
-        w.push(&[0.0f32; 25], ms(0), 0);
-        assert_eq!(r.discard(), 25);
+    fn audio_before_the_reader_wants_it_is_not_kept() {
+        let (mut w, mut r, shared) = pair(100, 1);
+        shared.set_accepting(false);
+        w.push(&[0.1f32; 25], ms(0), 0);
+        w.push(&[0.2f32; 25], ms(25), 0);
         assert_eq!(r.buffered(), 0);
-        w.push(&[0.0f32; 5], ms(25), 0);
+        let s = shared.stats();
+        assert_eq!((s.callbacks, s.captured_frames, s.dropped_frames), (2, 50, 0));
+        shared.set_accepting(true);
+        w.push(&[0.3f32; 5], ms(50), 0);
         let mut out = [0f32; 10];
-        assert_eq!(r.read(&mut out).unwrap(), (5, ms(25)));
+        assert_eq!(r.read(&mut out).unwrap(), (5, ms(50)));
+        assert_eq!(out[0], 0.3);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Exit status: 0 success; 2 bad usage or bad input (the message names the spec error);
 //! 1 a failure while running, after everything recorded so far was saved.
 
+mod fix;
 mod inspect;
 mod record;
 mod types;
@@ -38,6 +39,11 @@ enum Command {
     ///
     /// Example: mediarec inspect out.webm --json
     Inspect(inspect::InspectArgs),
+    /// Rewrite a WebM/Matroska file (ours, a browser's, one cut by a crash) into a
+    /// seekable one: Duration, Cues, SeekHead, known sizes; a torn tail is dropped.
+    ///
+    /// Example: mediarec fix chrome-recording.webm seekable.webm
+    Fix(fix::FixArgs),
 }
 
 /// A failure with the exit status it deserves.
@@ -79,6 +85,7 @@ fn main() -> ExitCode {
         Command::Types(a) => types::types(&a),
         Command::Record(a) => record::record(*a),
         Command::Inspect(a) => inspect::inspect(&a),
+        Command::Fix(a) => fix::fix(&a),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,7 @@ use mediarec::{
     Destination, Device, Event, FacadeError, MediaDevices, MediaRecorder, MediaRecorderOptions,
     MediaStream,
 };
+use mediarec_core::MediaKind;
 use mediarec_stream::{CaptureError, MediaStreamConstraints, MediaTrackConstraints};
 use mediarec_core::{BitrateMode, DomErrorName, Duration};
 use serde_json::json;
@@ -31,11 +32,13 @@ use crate::Failure;
 pub struct RecordArgs {
     /// Where to write; "-" writes live output to stdout.
     output: String,
-    /// A source: tone[:HZ], noise, sweep, file:PATH (a WAV file) (default: the microphone,
-    /// else a 440 Hz tone).
+    /// A source: tone[:HZ], noise, sweep, pattern[:WxH[@FPS]] (a moving test pattern, like
+    /// canvas.captureStream), file:PATH (a WAV file). Repeat for audio and video.
+    /// Default: the microphone, else a 440 Hz tone.
     #[arg(long = "source", value_name = "SPEC")]
     sources: Vec<String>,
-    /// MIME type to record, e.g. 'audio/webm;codecs=opus' (the default), 'audio/ogg;codecs=opus'.
+    /// MIME type to record, e.g. 'audio/webm;codecs=opus' (the default for audio),
+    /// 'video/webm;codecs=vp8,opus' (the default with video), 'audio/ogg;codecs=opus'.
     #[arg(long, value_name = "TYPE", default_value = "")]
     mime: String,
     /// How much to record: 5s, 1500ms, 2m (default: until stopped or the source ends).
@@ -53,7 +56,8 @@ pub struct RecordArgs {
     /// One JSON object per line per recorder event, to PATH or "-" (stdout).
     #[arg(long, value_name = "PATH|-")]
     events: Option<String>,
-    /// Read commands from stdin, one per line: pause, resume, request-data, stop.
+    /// Read commands from stdin, one per line: pause, resume, request-data, request-frame,
+    /// stop.
     #[arg(long, value_name = "stdin")]
     control: Option<Control>,
     /// MediaStreamConstraints as JSON, like getUserMedia's argument, e.g.
@@ -146,6 +150,20 @@ pub fn source_device(spec: &str, realtime: bool) -> Result<Device, Failure> {
             Ok(Device::tone(hz))
         }
         "noise" => Ok(Device::noise()),
+        "pattern" => {
+            let (size, fps) = arg.split_once('@').unwrap_or((arg, "30"));
+            let (w, h) = if size.is_empty() { ("320", "240") } else { size.split_once('x').unwrap_or((size, "")) };
+            let parse = |v: &str, what: &str, max: u32| {
+                v.parse::<u32>().ok().filter(|n| *n <= max).ok_or_else(|| {
+                    Failure::usage(format!("pattern {what} '{v}' is not valid: use pattern:WxH@FPS, e.g. pattern:320x240@30"))
+                })
+            };
+            let (w, h, fps) = (parse(w, "width", 16_384)?, parse(h, "height", 16_384)?, parse(fps, "frame rate", 240)?);
+            if w < 2 || h < 2 {
+                return Err(Failure::usage("the pattern must be at least 2x2 pixels"));
+            }
+            Ok(Device::pattern(w, h, fps))
+        }
         "sweep" => Ok(Device::sweep()),
         "file" if arg.is_empty() => Err(Failure::usage("file: needs a path, e.g. file:in.wav")),
         "file" => Device::wav(arg, realtime).map_err(|e| Failure::usage(format!("NotReadableError: {e}"))),
@@ -153,7 +171,7 @@ pub fn source_device(spec: &str, realtime: bool) -> Result<Device, Failure> {
             "NotFoundError: no microphone backend in this build; use --source tone",
         )),
         _ => Err(Failure::usage(format!(
-            "unknown source '{spec}': use tone[:HZ], noise, sweep or file:PATH (see mediarec record --help)"
+            "unknown source '{spec}': use tone[:HZ], noise, sweep, pattern[:WxH[@FPS]] or file:PATH (see mediarec record --help)"
         ))),
     }
 }
@@ -172,16 +190,30 @@ fn capture_failure(e: &CaptureError) -> Failure {
     }
 }
 
-/// getUserMedia over `devices`: with `constraints` as given, or `{audio: true}`.
+fn parse_constraints(json: &str) -> Result<MediaStreamConstraints, Failure> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    MediaStreamConstraints::from_deserializer(&mut de).map_err(|e| capture_failure(&e))
+}
+
+/// getUserMedia over `devices` with `constraints`, or `{audio: true}`.
 fn open_stream(devices: MediaDevices, constraints: Option<&str>) -> Result<MediaStream, Failure> {
     let c = match constraints {
-        Some(json) => {
-            let mut de = serde_json::Deserializer::from_str(json);
-            MediaStreamConstraints::from_deserializer(&mut de).map_err(|e| capture_failure(&e))?
-        }
+        Some(json) => parse_constraints(json)?,
         None => MediaStreamConstraints::new().with_audio(MediaTrackConstraints::default()),
     };
-    devices.get_user_media(&c).map(|(stream, _)| stream).map_err(|e| capture_failure(&e))
+    devices.get_user_media(&c).map_err(|e| capture_failure(&e))
+}
+
+/// One `--source` device, opened with the constraints for its kind (or `{kind: true}`).
+fn open_source(device: Device, constraints: Option<&str>) -> Result<MediaStream, Failure> {
+    let kind = device.info.kind;
+    let given = constraints.map(parse_constraints).transpose()?;
+    let own = given.as_ref().and_then(|c| c.for_kind(kind)).cloned().unwrap_or_default();
+    let c = match kind {
+        MediaKind::Audio => MediaStreamConstraints::new().with_audio(own),
+        MediaKind::Video => MediaStreamConstraints::new().with_video(own),
+    };
+    MediaDevices::from_devices(vec![device]).get_user_media(&c).map_err(|e| capture_failure(&e))
 }
 
 fn extension(mime: &str) -> &'static str {
@@ -247,18 +279,20 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
             "NotSupportedError: --keyframe-interval-ms and --keyframe-interval-frames are exclusive",
         ));
     }
-    let mime = if a.mime.is_empty() { "audio/webm;codecs=opus".to_string() } else { a.mime.clone() };
     let stream = if a.sources.is_empty() {
         open_stream(crate::types::system_devices(), a.constraints.as_deref())?
     } else {
         let mut stream = MediaStream::new();
         for spec in &a.sources {
-            let devices = MediaDevices::from_devices(vec![source_device(spec, a.realtime)?]);
-            for input in open_stream(devices, a.constraints.as_deref())?.into_inputs() {
-                stream.add_audio(input);
-            }
+            stream.extend(open_source(source_device(spec, a.realtime)?, a.constraints.as_deref())?);
         }
         stream
+    };
+    let mime = match (a.mime.is_empty(), stream.has_audio(), stream.has_video()) {
+        (false, ..) => a.mime.clone(),
+        (true, true, true) => "video/webm;codecs=vp8,opus".to_string(),
+        (true, false, true) => "video/webm;codecs=vp8".to_string(),
+        (true, ..) => "audio/webm;codecs=opus".to_string(),
     };
     if let Some(dir) = &a.chunks {
         std::fs::create_dir_all(dir).map_err(|e| {
@@ -354,6 +388,7 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
                         "pause" => recorder.pause(),
                         "resume" => recorder.resume(),
                         "request-data" | "requestData" => recorder.request_data(),
+                        "request-frame" | "requestFrame" => recorder.request_frame(),
                         "stop" => {
                             recorder.stop();
                             Ok(())

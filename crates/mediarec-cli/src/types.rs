@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use mediarec::{MediaDevices, SUPPORTED, StdFormats};
-use mediarec_core::{CodecId, ContainerId};
+use mediarec_core::{ContainerId, MediaKind};
 use serde_json::json;
 
 use crate::Failure;
@@ -19,21 +19,38 @@ pub struct TypesArgs {
     mime: Vec<String>,
 }
 
-/// The MIME type recording `codec` into `container` reports.
-pub fn mime_for(container: ContainerId, codec: CodecId) -> String {
-    let sub = match container {
+fn subtype(container: ContainerId) -> &'static str {
+    match container {
         ContainerId::WebM => "webm",
         ContainerId::Matroska => "x-matroska",
         _ => "ogg",
-    };
-    format!("audio/{sub};codecs={}", codec.mime_name())
+    }
 }
 
-/// Every type this build records, without duplicates.
+/// Every type this build records: each audio codec, each video codec, and each video codec
+/// with each audio codec, per container.
 pub fn all_types() -> Vec<String> {
-    let mut v: Vec<String> = SUPPORTED.iter().map(|&(c, k)| mime_for(c, k)).collect();
-    v.dedup();
-    v
+    let mut out: Vec<String> = Vec::new();
+    let containers = [ContainerId::WebM, ContainerId::Matroska, ContainerId::Ogg];
+    for c in containers {
+        let codecs = |kind: MediaKind| {
+            let mut v: Vec<&str> = SUPPORTED
+                .iter()
+                .filter(|&&(cc, k)| cc == c && k.kind() == kind)
+                .map(|&(_, k)| k.mime_name())
+                .collect();
+            v.dedup();
+            v
+        };
+        let (audio, video) = (codecs(MediaKind::Audio), codecs(MediaKind::Video));
+        let sub = subtype(c);
+        out.extend(audio.iter().map(|a| format!("audio/{sub};codecs={a}")));
+        out.extend(video.iter().map(|v| format!("video/{sub};codecs={v}")));
+        for v in &video {
+            out.extend(audio.iter().map(|a| format!("video/{sub};codecs={v},{a}")));
+        }
+    }
+    out
 }
 
 pub fn types(a: &TypesArgs) -> Result<ExitCode, Failure> {

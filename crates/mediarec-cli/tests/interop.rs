@@ -121,3 +121,54 @@ fn chunks_concatenate_and_self_contained_chunks_stand_alone() {
     ffmpeg_decodes(&file);
     assert!((decoded_seconds(&file) - 3.0).abs() < 0.005, "the file is one stream");
 }
+
+fn packets(file: &std::path::Path, stream: &str, entry: &str) -> Vec<String> {
+    let o = tool("ffprobe", &["-v", "error", "-select_streams", stream, "-show_entries", entry, "-of", "csv=p=0", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect()
+}
+
+/// VP8 and VP9 with Opus from a tone and the test pattern: both codecs, 5.0 s, seekable.
+#[test]
+fn vp8_and_vp9_with_opus_decode_and_are_seekable() {
+    let dir = tempfile::tempdir().unwrap();
+    for codec in ["vp8", "vp9"] {
+        let name = format!("{codec}.webm");
+        let mime = format!("video/webm;codecs={codec},opus");
+        let out = mediarec(dir.path(), &["record", "--source", "tone:440", "--source", "pattern:320x240@30", "--duration", "5s", "--mime", &mime, "--quiet", &name]);
+        assert!(out.status.success(), "{codec}: {}", text(&out));
+        let file = dir.path().join(&name);
+        ffmpeg_decodes(&file);
+        let codecs = ffprobe(&file, "stream=codec_name");
+        assert!(codecs.contains(codec) && codecs.contains("opus"), "{codecs}");
+        let d: f64 = ffprobe(&file, "format=duration").parse().unwrap();
+        assert!((d - 5.0).abs() <= 0.15, "{codec}: {d} s");
+        assert_eq!(packets(&file, "v", "packet=pts").len(), 150, "{codec}: 5 s at 30 fps");
+        let info = text(&tool("mkvinfo", &["-a", file.to_str().unwrap()]));
+        assert!(info.contains("Duration") && info.contains("Cues"), "{info}");
+    }
+}
+
+/// videoKeyFrameIntervalCount and videoKeyFrameIntervalDuration: 4 s at 30 fps with a key
+/// frame every 30 frames or every second gives 4 key frames.
+#[test]
+fn key_frame_interval_options_set_the_cadence() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value) in [("--keyframe-interval-frames", "30"), ("--keyframe-interval-ms", "1000")] {
+        let out = mediarec(dir.path(), &["record", "--source", "pattern:320x240@30", "--duration", "4s", flag, value, "--quiet", "k.webm"]);
+        assert!(out.status.success(), "{}", text(&out));
+        let keys = packets(&dir.path().join("k.webm"), "v", "packet=flags").iter().filter(|f| f.starts_with('K')).count();
+        assert!(keys == 4 || keys == 5, "{flag}: {keys} key frames");
+    }
+}
+
+/// audioBitsPerSecond with audioBitrateMode constant on noise: 64 kb/s ± 15 %.
+#[test]
+fn constant_bitrate_holds_on_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mediarec(dir.path(), &["record", "--source", "noise", "--audio-bitrate", "64000", "--bitrate-mode", "constant", "--duration", "3s", "--quiet", "cbr.webm"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let sizes: Vec<f64> = packets(&dir.path().join("cbr.webm"), "a", "packet=size").iter().map(|s| s.split(",").next().unwrap().parse().unwrap()).collect();
+    let kbps = sizes.iter().sum::<f64>() * 8.0 / (sizes.len() as f64 * 0.02) / 1000.0;
+    assert!((kbps - 64.0).abs() <= 64.0 * 0.15, "{kbps} kb/s");
+}

@@ -4,14 +4,16 @@ use std::path::{Path, PathBuf};
 
 use mediarec_core::Duration;
 use mediarec_source_synth::{Noise, Sweep, Tone};
+use mediarec_core::MediaKind;
 use mediarec_stream::{
     AudioMode, CaptureError, InputDeviceInfo, MediaDeviceInfo, MediaStreamConstraints,
-    MediaTrackSettings, ValueRange, select_devices,
+    MediaTrackSettings, ValueRange, VideoMode, select_devices,
 };
 
 use crate::file::WavInput;
 use crate::input::{AudioInput, InputFailure, SynthInput};
 use crate::stream::MediaStream;
+use crate::video::{PatternInput, VideoInput};
 
 /// The group synthetic sources share.
 pub const SYNTHETIC_GROUP: &str = "synthetic";
@@ -25,6 +27,15 @@ pub enum SourceKind {
     Noise,
     /// A logarithmic sine sweep from 20 Hz to 20 kHz every 10 s.
     Sweep,
+    /// The moving test pattern (a camera), like `canvas.captureStream(fps)`.
+    Pattern {
+        /// Native width.
+        width: u32,
+        /// Native height.
+        height: u32,
+        /// Native frame rate (0: frames on request).
+        fps: u32,
+    },
     /// A WAV file, read as fast as possible or at real-time pace.
     Wav {
         /// The file.
@@ -80,6 +91,21 @@ impl Device {
         Device { info: InputDeviceInfo::microphone(id, label, SYNTHETIC_GROUP, vec![synthetic_mode()]), source }
     }
 
+    /// The test pattern as a camera: `deviceId` `synthetic:pattern`.
+    ///
+    /// ```
+    /// let cam = mediarec::Device::pattern(320, 240, 30);
+    /// assert_eq!(cam.info.to_media_device_info().kind.as_str(), "videoinput");
+    /// ```
+    pub fn pattern(width: u32, height: u32, fps: u32) -> Self {
+        let mode = VideoMode::new(width, height, f64::from(fps));
+        let label = format!("Test pattern {width}x{height}@{fps} (synthetic)");
+        Device {
+            info: InputDeviceInfo::camera("synthetic:pattern", &label, SYNTHETIC_GROUP, vec![mode]),
+            source: SourceKind::Pattern { width, height, fps },
+        }
+    }
+
     /// A WAV file as a device with the file's one mode.
     pub fn wav(path: impl AsRef<Path>, realtime: bool) -> Result<Self, InputFailure> {
         let path = path.as_ref();
@@ -93,7 +119,19 @@ impl Device {
         })
     }
 
-    /// Opens the device with `settings` (the rate and channels SelectSettings chose).
+    /// Opens a camera with `settings` (the size and rate SelectSettings chose).
+    pub fn open_video(&self, settings: &MediaTrackSettings) -> Result<Box<dyn VideoInput>, InputFailure> {
+        match &self.source {
+            SourceKind::Pattern { width, height, fps } => Ok(Box::new(PatternInput::new(
+                settings.width.unwrap_or(*width),
+                settings.height.unwrap_or(*height),
+                settings.frame_rate.map_or(*fps, |f| f.round() as u32),
+            ))),
+            _ => Err(InputFailure(format!("{} is not a camera", self.info.label))),
+        }
+    }
+
+    /// Opens a microphone with `settings` (the rate and channels SelectSettings chose).
     pub fn open(&self, settings: &MediaTrackSettings) -> Result<Box<dyn AudioInput>, InputFailure> {
         let rate = settings.sample_rate.unwrap_or(48_000);
         let channels = settings.channel_count.unwrap_or(2).clamp(1, 8) as u16;
@@ -106,6 +144,9 @@ impl Device {
                 label,
             )),
             SourceKind::Wav { path, realtime } => Box::new(WavInput::open(path, *realtime)?),
+            SourceKind::Pattern { .. } => {
+                return Err(InputFailure(format!("{} is not a microphone", self.info.label)));
+            }
         })
     }
 }
@@ -124,9 +165,17 @@ pub struct MediaDevices {
 }
 
 impl MediaDevices {
-    /// The built-in synthetic sources: tone (the default), noise, sweep.
+    /// The built-in synthetic sources: tone (the default microphone), noise, sweep, and
+    /// the test pattern (a 640x480@30 camera).
     pub fn synthetic() -> Self {
-        MediaDevices { devices: vec![Device::tone(440.0), Device::noise(), Device::sweep()] }
+        MediaDevices {
+            devices: vec![
+                Device::tone(440.0),
+                Device::noise(),
+                Device::sweep(),
+                Device::pattern(640, 480, 30),
+            ],
+        }
     }
 
     /// Exactly these devices, the first being the default.
@@ -145,23 +194,28 @@ impl MediaDevices {
     }
 
     /// `getUserMedia(constraints)`: picks a device and its settings with SelectSettings,
-    /// opens it, and returns the stream with the chosen settings. Fails with the spec's
+    /// opens it, and returns the stream. Fails with the spec's
     /// errors: TypeError (nothing requested), NotFoundError, OverconstrainedError (naming
     /// the constraint), NotReadableError (the device would not open).
     pub fn get_user_media(
         &self,
         constraints: &MediaStreamConstraints,
-    ) -> Result<(MediaStream, MediaTrackSettings), CaptureError> {
+    ) -> Result<MediaStream, CaptureError> {
         let infos: Vec<InputDeviceInfo> = self.devices.iter().map(|d| d.info.clone()).collect();
         let selection = select_devices(constraints, &infos)?;
-        let not_found = || CaptureError::NotFound { message: "no audio input device".into() };
-        let Some(audio) = selection.audio else { return Err(not_found()) };
-        let device = self.devices.get(audio.device).ok_or_else(not_found)?;
-        let input = device
-            .open(&audio.settings)
-            .map_err(|e| CaptureError::NotReadable { message: e.to_string() })?;
+        let not_found = |kind: MediaKind| CaptureError::NotFound {
+            message: format!("no {} input device", kind.as_str()),
+        };
+        let unreadable = |e: InputFailure| CaptureError::NotReadable { message: e.to_string() };
         let mut stream = MediaStream::new();
-        stream.add_audio(input);
-        Ok((stream, audio.settings))
+        if let Some(audio) = selection.audio {
+            let device = self.devices.get(audio.device).ok_or_else(|| not_found(MediaKind::Audio))?;
+            stream.add_audio(device.open(&audio.settings).map_err(unreadable)?);
+        }
+        if let Some(video) = selection.video {
+            let device = self.devices.get(video.device).ok_or_else(|| not_found(MediaKind::Video))?;
+            stream.add_video(device.open_video(&video.settings).map_err(unreadable)?);
+        }
+        Ok(stream)
     }
 }

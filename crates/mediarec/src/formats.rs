@@ -3,10 +3,11 @@
 
 use mediarec_codec_opus::{OpusEncoder, OpusError, OpusOptions};
 use mediarec_codec_pcm::{PcmEncoder, PcmError, PcmFormat};
+use mediarec_codec_vpx::{VpxEncoder, VpxOptions};
 use mediarec_core::{
     AudioEncoder, AudioFrame, AudioParams, ByteSink, CodecConfig, CodecId, ContainerId,
-    Duration, EncoderSettings, Error as _, ErrorKind, Formats, MediaKind, MuxTrack, Muxer,
-    NoEncoder, Packet, PacketInfo, VideoParams,
+    Duration, EncoderSettings, Error as _, ErrorKind, Formats, MediaKind, MuxTrack, Muxer, Packet,
+    PacketInfo, VideoParams,
 };
 use mediarec_ogg::OggOpusMuxer;
 use mediarec_webm::WebmMuxer;
@@ -16,13 +17,17 @@ use mediarec_webm::WebmMuxer;
 pub const SUPPORTED: &[(ContainerId, CodecId)] = &[
     (ContainerId::WebM, CodecId::Opus),
     (ContainerId::WebM, CodecId::PcmF32),
+    (ContainerId::WebM, CodecId::Vp8),
+    (ContainerId::WebM, CodecId::Vp9),
     (ContainerId::Matroska, CodecId::Opus),
     (ContainerId::Matroska, CodecId::PcmF32),
     (ContainerId::Matroska, CodecId::PcmS16),
+    (ContainerId::Matroska, CodecId::Vp8),
+    (ContainerId::Matroska, CodecId::Vp9),
     (ContainerId::Ogg, CodecId::Opus),
 ];
 
-/// The formats of this build: WebM and Matroska (Opus, PCM), Ogg (Opus).
+/// The formats of this build: WebM and Matroska (Opus, PCM, VP8, VP9), Ogg (Opus).
 ///
 /// ```
 /// use mediarec::StdFormats;
@@ -33,13 +38,15 @@ pub const SUPPORTED: &[(ContainerId, CodecId)] = &[
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StdFormats {
-    /// Opus encoder choices (complexity, frame duration).
+    /// Opus encoder choices (complexity, frame duration, channels).
     pub opus: OpusOptions,
+    /// VP8/VP9 encoder choices (speed, threads).
+    pub vpx: VpxOptions,
 }
 
 impl Formats for StdFormats {
     type Audio = AnyAudioEncoder;
-    type Video = NoEncoder;
+    type Video = VpxEncoder;
     type Muxer = AnyMuxer;
 
     fn supports(&self, container: ContainerId, codec: CodecId) -> bool {
@@ -50,10 +57,11 @@ impl Formats for StdFormats {
         SUPPORTED.iter().any(|&(c, _)| c == container)
     }
 
-    fn default_codec(&self, _: ContainerId, kind: MediaKind) -> Option<CodecId> {
-        match kind {
-            MediaKind::Audio => Some(CodecId::Opus),
-            MediaKind::Video => None,
+    fn default_codec(&self, container: ContainerId, kind: MediaKind) -> Option<CodecId> {
+        match (kind, container) {
+            (MediaKind::Audio, _) => Some(CodecId::Opus),
+            (MediaKind::Video, ContainerId::WebM | ContainerId::Matroska) => Some(CodecId::Vp8),
+            (MediaKind::Video, _) => None,
         }
     }
 
@@ -79,11 +87,11 @@ impl Formats for StdFormats {
 
     fn video_encoder(
         &mut self,
-        _: CodecId,
-        _: VideoParams,
-        _: EncoderSettings,
-    ) -> Result<NoEncoder, ErrorKind> {
-        Err(ErrorKind::Unsupported)
+        codec: CodecId,
+        input: VideoParams,
+        settings: EncoderSettings,
+    ) -> Result<VpxEncoder, ErrorKind> {
+        VpxEncoder::new(codec, input, settings, self.vpx).map_err(|e| e.kind())
     }
 
     fn muxer(&mut self, container: ContainerId) -> Result<AnyMuxer, ErrorKind> {

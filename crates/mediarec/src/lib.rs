@@ -35,11 +35,13 @@
 mod capture;
 mod devices;
 mod file;
+mod fix;
 mod formats;
 mod input;
 mod recorder;
 mod sink;
 mod stream;
+mod video;
 
 #[cfg(feature = "cpal")]
 pub use capture::{
@@ -48,9 +50,16 @@ pub use capture::{
 };
 pub use devices::{Device, MediaDevices, SYNTHETIC_GROUP, SourceKind};
 pub use file::WavInput;
+pub use fix::{
+    Block, DocInfo, FixError, FixOptions, FixReport, LaceError, LacedFrames, MatroskaEvent,
+    MatroskaReader, MatroskaSummary, OggPageReader, OggStreamSummary, OggSummary, PatchWriter,
+    Problem, SegmentInfo, TrackEntry, TrackSummary, fix, fix_file, fix_with, inspect_matroska,
+    inspect_ogg,
+};
 pub use formats::{AnyAudioEncoder, AnyError, AnyMuxer, SUPPORTED, StdFormats};
 pub use input::{AudioInput, Chunk, InputFailure, SynthInput};
 pub use mediarec_recorder::{RecorderError, RecordingState};
 pub use recorder::{Event, FacadeError, MediaRecorder, MediaRecorderOptions, Snapshot, Summary};
 pub use sink::{Destination, FileSink};
 pub use stream::MediaStream;
+pub use video::{PatternInput, VideoInput, VideoRead};

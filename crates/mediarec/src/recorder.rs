@@ -7,7 +7,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration as StdDuration, Instant as StdInstant};
 
 use bytes::Bytes;
-use mediarec_core::{AudioFrame, DomErrorName, Duration, ErrorKind, Instant, Samples, TrackId};
+use mediarec_core::{
+    AudioFrame, DomErrorName, Duration, ErrorKind, Instant, Samples, TrackId, VideoParams,
+};
 use mediarec_recorder::{
     InputError, Output, Recorder, RecorderError, RecorderEvent, RecorderOptions, RecordingState,
     TrackChange, TrackDesc, TrackFormat,
@@ -17,11 +19,17 @@ use crate::formats::StdFormats;
 use crate::input::AudioInput;
 use crate::sink::Destination;
 use crate::stream::MediaStream;
+use crate::video::{VideoInput, VideoRead};
 
-/// Bytes of muxed output the worker holds before writing them out.
+/// Bytes of muxed output the worker holds before writing them out (at least).
 const RING_BYTES: usize = 1 << 20;
-/// The largest encoded packet (PCM at 192 kHz × 8 channels × 10 ms is the bound).
-const PACKET_BYTES: usize = 128 * 1024;
+/// The largest encoded audio packet this build makes (PCM: 8 KiB; Opus: 4 KiB).
+const AUDIO_PACKET_BYTES: usize = 64 * 1024;
+
+/// The largest encoded video packet: libvpx's own bound, three bytes a pixel.
+fn video_packet_bytes(p: &VideoParams) -> usize {
+    (p.width as usize).saturating_mul(p.height as usize).saturating_mul(3).max(32 * 1024)
+}
 /// How often live inputs are read.
 const TICK: StdDuration = StdDuration::from_millis(10);
 /// The worker holds the recorder, its encoders and muxer state by value.
@@ -170,6 +178,7 @@ impl From<RecorderError> for FacadeError {
 
 enum Command {
     Start(Option<u32>),
+    RequestFrame,
     Stop,
     Pause,
     Resume,
@@ -271,6 +280,11 @@ impl MediaRecorder {
     pub fn request_data(&self) -> Result<(), FacadeError> {
         self.call(Command::RequestData)
     }
+    /// `requestFrame()` on every video track whose source delivers on request (a pattern
+    /// at 0 fps, like `canvas.captureStream(0)`).
+    pub fn request_frame(&self) -> Result<(), FacadeError> {
+        self.call(Command::RequestFrame)
+    }
     /// The attributes now.
     pub fn snapshot(&self) -> Snapshot {
         self.snapshot.lock().unwrap_or_else(PoisonError::into_inner).clone()
@@ -318,8 +332,17 @@ struct Track {
     rate: u32,
 }
 
+struct VideoTrack {
+    id: TrackId,
+    input: Box<dyn VideoInput>,
+    ended: bool,
+}
+
 struct Worker {
     tracks: Vec<Track>,
+    video: Vec<VideoTrack>,
+    /// One picture of the largest video track.
+    picture: Vec<u8>,
     destination: Destination,
     events: Sender<Event>,
     snapshot: Arc<Mutex<Snapshot>>,
@@ -348,8 +371,8 @@ impl Worker {
         snapshot: Arc<Mutex<Snapshot>>,
         ready: Sender<Result<(), RecorderError>>,
     ) -> Result<Summary, FacadeError> {
-        let tracks: Vec<Track> = stream
-            .into_inputs()
+        let (audio_inputs, video_inputs) = stream.into_parts();
+        let tracks: Vec<Track> = audio_inputs
             .into_iter()
             .enumerate()
             .map(|(i, input)| {
@@ -363,14 +386,26 @@ impl Worker {
                 }
             })
             .collect();
+        let first_video = tracks.len() as u32 + 1;
+        let video: Vec<VideoTrack> = video_inputs
+            .into_iter()
+            .enumerate()
+            .map(|(i, input)| VideoTrack { id: TrackId(first_video + i as u32), input, ended: false })
+            .collect();
         let descs: Vec<TrackDesc> = tracks
             .iter()
-            .map(|t| TrackDesc {
-                id: t.id,
-                format: TrackFormat::Audio(t.input.params()),
+            .map(|t| TrackDesc { id: t.id, format: TrackFormat::Audio(t.input.params()), live: true })
+            .chain(video.iter().map(|v| TrackDesc {
+                id: v.id,
+                format: TrackFormat::Video(v.input.params()),
                 live: true,
-            })
+            }))
             .collect();
+        let packet_bytes = video
+            .iter()
+            .map(|v| video_packet_bytes(&v.input.params()))
+            .fold(AUDIO_PACKET_BYTES, usize::max);
+        let picture_bytes = video.iter().map(|v| v.input.frame_len()).max().unwrap_or(0);
         let spec_options = RecorderOptions {
             mime_type: &options.mime_type,
             audio_bits_per_second: options.audio_bits_per_second,
@@ -382,8 +417,8 @@ impl Worker {
             seekable: destination.is_seekable() && !options.live,
             self_contained_blobs: options.self_contained_blobs,
         };
-        let mut ring = vec![0u8; RING_BYTES];
-        let mut packet = vec![0u8; PACKET_BYTES];
+        let mut ring = vec![0u8; RING_BYTES.max(2 * packet_bytes + (256 << 10))];
+        let mut packet = vec![0u8; packet_bytes];
         let mut rec =
             match Recorder::new(StdFormats::default(), &descs, &spec_options, &mut ring, &mut packet)
             {
@@ -399,6 +434,8 @@ impl Worker {
         let mut w = Worker {
             peaks: vec![f32::NEG_INFINITY; tracks.first().map_or(0, |t| t.channels)],
             tracks,
+            video,
+            picture: vec![0u8; picture_bytes],
             destination,
             events,
             snapshot,
@@ -443,6 +480,13 @@ impl Worker {
                         Command::Pause => rec.pause(now),
                         Command::Resume => rec.resume(now),
                         Command::RequestData => rec.request_data(now),
+                        Command::RequestFrame => {
+                            let at = w.elapsed();
+                            for v in w.video.iter_mut() {
+                                v.input.request_frame(at);
+                            }
+                            Ok(())
+                        }
                         Command::Close => {
                             rec.stop(now);
                             closing = true;
@@ -479,10 +523,68 @@ impl Worker {
         self.epoch + StdDuration::from_micros(t.as_micros())
     }
 
+    /// Capture time: since the first `start()`.
+    fn elapsed(&self) -> Duration {
+        self.capture_start.map_or(Duration::ZERO, |s| Duration::from_micros(s.elapsed().as_micros() as u64))
+    }
+
+    /// Draws every picture that is due and hands it to the recorder.
+    fn feed_video(&mut self, rec: &mut Recorder<'_, StdFormats>, out: &mut [u8]) {
+        let elapsed = self.elapsed();
+        // The picture is borrowed while the recorder's output is drained.
+        let mut picture = std::mem::take(&mut self.picture);
+        for i in 0..self.video.len() {
+            loop {
+                let v = &mut self.video[i];
+                if v.ended || rec.state() == RecordingState::Inactive {
+                    break;
+                }
+                let id = v.id;
+                let frame = match v.input.read(elapsed, &mut picture) {
+                    Ok(VideoRead::Frame(f)) => f,
+                    Ok(VideoRead::NotYet) => break,
+                    Ok(VideoRead::Ended) => {
+                        v.ended = true;
+                        rec.handle_track(self.now(), TrackChange::Ended(id));
+                        break;
+                    }
+                    Err(e) => {
+                        v.ended = true;
+                        self.error_detail.get_or_insert(format!("video input failed: {e}"));
+                        rec.handle_failure(self.now(), ErrorKind::Device);
+                        break;
+                    }
+                };
+                // Pictures at or past the duration limit are not recorded; on a video-only
+                // stream the first of them ends the recording.
+                if let Some(max) = self.max_duration {
+                    if frame.timestamp >= max {
+                        v.ended = true;
+                        if self.tracks.is_empty() {
+                            rec.stop(self.now());
+                        }
+                        break;
+                    }
+                }
+                if self.tracks.is_empty() {
+                    self.fed = self.fed.max(frame.timestamp);
+                }
+                while let Err(InputError::Full) = rec.handle_video(self.now(), id, &frame) {
+                    self.drain(rec, out);
+                }
+                self.drain(rec, out);
+            }
+        }
+        self.picture = picture;
+    }
+
     /// Reads every input up to now and hands the samples to the recorder.
     fn feed(&mut self, rec: &mut Recorder<'_, StdFormats>, samples: &mut [f32], out: &mut [u8]) {
-        let Some(start) = self.capture_start else { return };
-        let elapsed = Duration::from_micros(start.elapsed().as_micros() as u64);
+        if self.capture_start.is_none() {
+            return;
+        }
+        self.feed_video(rec, out);
+        let elapsed = self.elapsed();
         for i in 0..self.tracks.len() {
             loop {
                 let t = &mut self.tracks[i];

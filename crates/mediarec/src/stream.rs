@@ -1,8 +1,10 @@
 //! The stream a recorder records: its tracks and where their media comes from.
 
 use crate::input::AudioInput;
+use crate::video::VideoInput;
 
-/// A `MediaStream` of audio tracks, each fed by an [`AudioInput`].
+/// A `MediaStream`: audio tracks fed by [`AudioInput`]s and video tracks fed by
+/// [`VideoInput`]s.
 ///
 /// ```
 /// use mediarec::{MediaStream, SynthInput};
@@ -13,6 +15,7 @@ use crate::input::AudioInput;
 #[derive(Default)]
 pub struct MediaStream {
     inputs: Vec<Box<dyn AudioInput>>,
+    video: Vec<Box<dyn VideoInput>>,
 }
 
 impl MediaStream {
@@ -33,13 +36,34 @@ impl MediaStream {
         self.inputs.push(input);
     }
 
+    /// Adds a video track (`addTrack`).
+    pub fn add_video(&mut self, input: Box<dyn VideoInput>) {
+        self.video.push(input);
+    }
+
+    /// Moves the tracks of `other` into this stream.
+    pub fn extend(&mut self, other: MediaStream) {
+        self.inputs.extend(other.inputs);
+        self.video.extend(other.video);
+    }
+
+    /// True when the stream has a video track.
+    pub fn has_video(&self) -> bool {
+        !self.video.is_empty()
+    }
+
+    /// True when the stream has an audio track.
+    pub fn has_audio(&self) -> bool {
+        !self.inputs.is_empty()
+    }
+
     /// The labels of the audio tracks.
     pub fn audio_labels(&self) -> Vec<String> {
         self.inputs.iter().map(|i| i.label()).collect()
     }
 
-    /// The inputs, to move into another stream or a recorder.
-    pub fn into_inputs(self) -> Vec<Box<dyn AudioInput>> {
-        self.inputs
+    /// The audio and video inputs, to move into a recorder.
+    pub fn into_parts(self) -> (Vec<Box<dyn AudioInput>>, Vec<Box<dyn VideoInput>>) {
+        (self.inputs, self.video)
     }
 }

@@ -133,6 +133,7 @@ impl<R: Read> Input<R> {
     }
 
     /// True when every byte of the input has been consumed.
+    #[cfg(test)]
     pub(crate) fn at_end(&mut self) -> io::Result<bool> {
         Ok(self.end == self.start && !self.fill(1)?)
     }

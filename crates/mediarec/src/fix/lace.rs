@@ -104,7 +104,7 @@ impl<'a> LacedFrames<'a> {
     }
 
     /// Number of frames.
-    pub fn count(&self) -> usize {
+    pub fn frame_count(&self) -> usize {
         self.count
     }
 }
@@ -210,7 +210,7 @@ mod tests {
         #[test]
         fn arbitrary_bytes_never_panic(lacing in 0u8..5, data in prop::collection::vec(any::<u8>(), 0..300)) {
             if let Ok(frames) = LacedFrames::new(lacing, &data) {
-                let count = frames.count();
+                let count = frames.frame_count();
                 let total: usize = frames.map(<[u8]>::len).sum();
                 prop_assert!(total <= data.len());
                 prop_assert!(count >= 1);

@@ -92,6 +92,34 @@ pub enum Problem {
         /// Track number in the file.
         track: u64,
     },
+    /// An Ogg page whose checksum does not match; skipped.
+    BadCrc {
+        /// Offset of the page.
+        offset: u64,
+        /// Bytes skipped.
+        len: u64,
+    },
+    /// Ogg pages of a stream are missing (a gap in page sequence numbers).
+    PagesMissing {
+        /// Stream serial number.
+        serial: u32,
+        /// Offset of the page after the gap.
+        offset: u64,
+        /// Pages missing.
+        count: u64,
+    },
+    /// An Ogg stream's granule position goes backwards.
+    GranuleBack {
+        /// Stream serial number.
+        serial: u32,
+        /// Offset of the page.
+        offset: u64,
+    },
+    /// An Ogg stream has no end-of-stream page (the recording did not finish).
+    MissingEos {
+        /// Stream serial number.
+        serial: u32,
+    },
     /// The `Duration` written in the file differs from the media's length.
     WrongDuration {
         /// What the file says, in seconds.
@@ -114,8 +142,13 @@ impl Problem {
             | Problem::TimestampGap { offset, .. }
             | Problem::UnknownTrack { offset, .. }
             | Problem::BadBlock { offset, .. }
-            | Problem::MissingClusterTimestamp { offset } => Some(offset),
-            Problem::BlockAdditions { .. } | Problem::WrongDuration { .. } => None,
+            | Problem::MissingClusterTimestamp { offset }
+            | Problem::BadCrc { offset, .. }
+            | Problem::PagesMissing { offset, .. }
+            | Problem::GranuleBack { offset, .. } => Some(offset),
+            Problem::BlockAdditions { .. }
+            | Problem::WrongDuration { .. }
+            | Problem::MissingEos { .. } => None,
         }
     }
 
@@ -127,6 +160,8 @@ impl Problem {
                 | Problem::Garbage { .. }
                 | Problem::BadBlock { .. }
                 | Problem::ElementTooLarge { .. }
+                | Problem::BadCrc { .. }
+                | Problem::PagesMissing { .. }
         )
     }
 }
@@ -180,6 +215,18 @@ impl fmt::Display for Problem {
             }
             Problem::BlockAdditions { track } => {
                 write!(f, "track {track}: blocks carry BlockAdditions (alpha), not copied by fix")
+            }
+            Problem::BadCrc { offset, len } => {
+                write!(f, "Ogg page at byte {offset} fails its CRC ({len} bytes skipped)")
+            }
+            Problem::PagesMissing { serial, offset, count } => {
+                write!(f, "stream {serial:#x}: {count} pages missing before byte {offset}")
+            }
+            Problem::GranuleBack { serial, offset } => {
+                write!(f, "stream {serial:#x}: granule position goes back at byte {offset}")
+            }
+            Problem::MissingEos { serial } => {
+                write!(f, "stream {serial:#x}: no end-of-stream page (recording not finished)")
             }
             Problem::WrongDuration { declared, actual } => write!(
                 f,
