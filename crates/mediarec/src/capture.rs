@@ -162,4 +162,55 @@ mod tests {
         let len = std::fs::metadata(&path).unwrap().len();
         assert!(len > 4 * 8_000, "{len} bytes");
     }
+
+    #[test]
+    fn losing_the_microphone_ends_the_recording_with_an_error_and_a_whole_file() {
+        if !enabled("losing_the_microphone_ends_the_recording_with_an_error_and_a_whole_file") {
+            return;
+        }
+        if !std::env::var("MEDIAREC_PULSE_KILL_TESTS").is_ok_and(|v| v == "1") {
+            eprintln!(
+                "not run: it kills the PulseAudio server; set MEDIAREC_PULSE_KILL_TESTS=1 too"
+            );
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lost.webm");
+        let mic = default_microphone().unwrap().unwrap();
+        let options = MediaRecorderOptions {
+            mime_type: "audio/webm;codecs=opus".into(),
+            ..Default::default()
+        };
+        let rec = MediaRecorder::new(
+            MediaStream::with_audio(mic),
+            options,
+            Destination::file(&path).unwrap(),
+        )
+        .unwrap();
+        rec.start(None).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        let kill = std::process::Command::new("pulseaudio").arg("--kill").status().unwrap();
+        assert!(kill.success());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut error = None;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rec.events().recv_timeout(left).unwrap() {
+                Event::Error { name, message } => error = Some((name, message)),
+                Event::Stop => break,
+                _ => {}
+            }
+        }
+        let (name, message) = error.expect("an error event before stop");
+        eprintln!("error event: {name}: {message}");
+        assert_eq!(name, mediarec_core::DomErrorName::Unknown);
+        let summary = rec.close().unwrap();
+        assert_eq!(summary.error, Some(mediarec_core::DomErrorName::Unknown));
+        assert!(summary.media_time >= Duration::from_millis(500), "{:?}", summary.media_time);
+        // The file was finished: it starts with an EBML header and its size fields were
+        // patched in (a live, unfinished file would end with unknown-size elements only).
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(&bytes[..4], &[0x1A, 0x45, 0xDF, 0xA3]);
+        assert_eq!(bytes.len() as u64, summary.bytes);
+    }
 }
