@@ -401,11 +401,10 @@ impl<'s, F: Formats> Recorder<'s, F> {
             RecordingState::Paused => Ok(()),
             RecordingState::Recording => {
                 self.state = RecordingState::Paused;
-                if let Some(s) = self.session.as_mut() {
-                    if let Some(since) = s.slice_since.take() {
+                if let Some(s) = self.session.as_mut()
+                    && let Some(since) = s.slice_since.take() {
                         s.slice_elapsed += now - since;
                     }
-                }
                 self.queue(Work::Event(RecorderEvent::Pause));
                 self.run_work();
                 Ok(())

@@ -143,7 +143,7 @@ impl Model {
             }
             Op::EndMic | Op::EndCam => {
                 let id = if matches!(op, Op::EndMic) { MIC } else { CAM };
-                let Some(t) = self.tracks.iter_mut().find(|t| t.0 == id) else { return None };
+                let t = self.tracks.iter_mut().find(|t| t.0 == id)?;
                 t.1 = false;
                 let all_ended = self.recorded.iter().all(|r| self.tracks.iter().find(|t| t.0 == *r).is_none_or(|t| !t.1));
                 if self.state != Inactive && self.recorded.contains(&id) && all_ended {

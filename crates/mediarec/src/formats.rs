@@ -73,7 +73,7 @@ impl Formats for StdFormats {
     ) -> Result<AnyAudioEncoder, ErrorKind> {
         match codec {
             CodecId::Opus => OpusEncoder::new(input, settings, self.opus)
-                .map(AnyAudioEncoder::Opus)
+                .map(|e| AnyAudioEncoder::Opus(Box::new(e)))
                 .map_err(|e| e.kind()),
             CodecId::PcmF32 => {
                 PcmEncoder::try_new(input, PcmFormat::F32).map(|e| AnyAudioEncoder::Pcm(Box::new(e)))
@@ -107,8 +107,8 @@ impl Formats for StdFormats {
 
 /// One of this build's audio encoders.
 pub enum AnyAudioEncoder {
-    /// libopus.
-    Opus(OpusEncoder),
+    /// libopus (boxed: it holds its frame and resampler buffers inline).
+    Opus(Box<OpusEncoder>),
     /// PCM (boxed: it holds a packet-sized buffer inline).
     Pcm(Box<PcmEncoder>),
 }

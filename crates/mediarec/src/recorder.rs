@@ -557,15 +557,14 @@ impl Worker {
                 };
                 // Pictures at or past the duration limit are not recorded; on a video-only
                 // stream the first of them ends the recording.
-                if let Some(max) = self.max_duration {
-                    if frame.timestamp >= max {
+                if let Some(max) = self.max_duration
+                    && frame.timestamp >= max {
                         v.ended = true;
                         if self.tracks.is_empty() {
                             rec.stop(self.now());
                         }
                         break;
                     }
-                }
                 if self.tracks.is_empty() {
                     self.fed = self.fed.max(frame.timestamp);
                 }
@@ -615,15 +614,14 @@ impl Worker {
                 let mut frames = chunk.frames;
                 // The duration limit counts media of the first track, cut sample-exactly.
                 let mut limit_reached = false;
-                if let Some(max) = self.max_duration {
-                    if i == 0 && rec.state() == RecordingState::Recording {
+                if let Some(max) = self.max_duration
+                    && i == 0 && rec.state() == RecordingState::Recording {
                         let left = max.as_samples(rate).saturating_sub(self.fed.as_samples(rate));
                         if frames as u64 >= left {
                             frames = left as usize;
                             limit_reached = true;
                         }
                     }
-                }
                 let data = &samples[..frames * channels];
                 if i == 0 {
                     self.meter(data, channels);
@@ -700,11 +698,10 @@ impl Worker {
             match rec.poll_output(out) {
                 Output::Bytes(n) => {
                     let bytes = &out[..n];
-                    if !self.io_failed {
-                        if let Err(e) = self.destination.append(bytes) {
+                    if !self.io_failed
+                        && let Err(e) = self.destination.append(bytes) {
                             self.io_failure(rec, e);
                         }
-                    }
                     self.bytes += n as u64;
                     self.blob_size += n as u64;
                     if self.keep_blobs {
@@ -712,11 +709,10 @@ impl Worker {
                     }
                 }
                 Output::FileOnly(n) => {
-                    if !self.io_failed {
-                        if let Err(e) = self.destination.append(&out[..n]) {
+                    if !self.io_failed
+                        && let Err(e) = self.destination.append(&out[..n]) {
                             self.io_failure(rec, e);
                         }
-                    }
                     self.bytes += n as u64;
                 }
                 Output::BlobOnly(n) => {
@@ -726,21 +722,19 @@ impl Worker {
                     }
                 }
                 Output::Patch { offset, n } => {
-                    if !self.io_failed {
-                        if let Err(e) = self.destination.patch(offset, &out[..n]) {
+                    if !self.io_failed
+                        && let Err(e) = self.destination.patch(offset, &out[..n]) {
                             self.io_failure(rec, e);
                         }
-                    }
                 }
                 Output::Event(e) => {
                     let event = match e {
                         RecorderEvent::Start => Event::Start { mime_type: rec.mime_type().into() },
                         RecorderEvent::DataAvailable { timecode } => {
-                            if !self.io_failed {
-                                if let Err(e) = self.destination.flush() {
+                            if !self.io_failed
+                                && let Err(e) = self.destination.flush() {
                                     self.io_failure(rec, e);
                                 }
-                            }
                             Event::DataAvailable {
                                 data: Bytes::from(std::mem::take(&mut self.blob)),
                                 size: std::mem::take(&mut self.blob_size),

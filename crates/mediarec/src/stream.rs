@@ -3,6 +3,11 @@
 use crate::input::AudioInput;
 use crate::video::VideoInput;
 
+/// The audio inputs of a stream, in track order.
+pub type AudioInputs = Vec<Box<dyn AudioInput>>;
+/// The video inputs of a stream, in track order.
+pub type VideoInputs = Vec<Box<dyn VideoInput>>;
+
 /// A `MediaStream`: audio tracks fed by [`AudioInput`]s and video tracks fed by
 /// [`VideoInput`]s.
 ///
@@ -63,7 +68,7 @@ impl MediaStream {
     }
 
     /// The audio and video inputs, to move into a recorder.
-    pub fn into_parts(self) -> (Vec<Box<dyn AudioInput>>, Vec<Box<dyn VideoInput>>) {
+    pub fn into_parts(self) -> (AudioInputs, VideoInputs) {
         (self.inputs, self.video)
     }
 }
