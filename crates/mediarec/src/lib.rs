@@ -34,6 +34,7 @@
 #[cfg(feature = "cpal")]
 mod capture;
 mod devices;
+mod events;
 mod file;
 mod fix;
 mod formats;
@@ -45,10 +46,14 @@ mod video;
 
 #[cfg(feature = "cpal")]
 pub use capture::{
-    Capabilities, CaptureError, CaptureStats, Constraints, CpalInput, DeviceInfo, OpenOptions,
-    Settings, default_microphone, microphones, open_microphone,
+    Capabilities, CaptureStats, Constraints, CpalInput, DeviceInfo, MicrophoneError, OpenOptions,
+    Settings, audio_modes, constraints_for, default_microphone, microphone_info, microphones,
+    open_microphone,
 };
 pub use devices::{Device, MediaDevices, SYNTHETIC_GROUP, SourceKind};
+#[cfg(feature = "async")]
+pub use events::EventStream;
+pub use events::Handler;
 pub use file::WavInput;
 pub use fix::{
     Block, DocInfo, FixError, FixOptions, FixReport, LaceError, LacedFrames, MatroskaEvent,

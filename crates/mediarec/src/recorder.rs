@@ -15,6 +15,7 @@ use mediarec_recorder::{
     TrackChange, TrackDesc, TrackFormat,
 };
 
+use crate::events::{Dispatcher, Handlers};
 use crate::formats::StdFormats;
 use crate::input::AudioInput;
 use crate::sink::Destination;
@@ -212,6 +213,7 @@ type Reply = Result<(), RecorderError>;
 pub struct MediaRecorder {
     commands: Sender<(Command, Sender<Reply>)>,
     events: Receiver<Event>,
+    dispatcher: Dispatcher,
     snapshot: Arc<Mutex<Snapshot>>,
     worker: Option<JoinHandle<Result<Summary, FacadeError>>>,
 }
@@ -225,6 +227,12 @@ impl MediaRecorder {
     ) -> Result<Self, FacadeError> {
         let (cmd_tx, cmd_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
+        let dispatcher = Dispatcher {
+            handlers: Arc::new(Mutex::new(Handlers::default())),
+            queue: ev_tx,
+            waker: Arc::new(Mutex::new(None)),
+        };
+        let worker_dispatcher = dispatcher.clone();
         let (ready_tx, ready_rx) = mpsc::channel();
         let snapshot = Arc::new(Mutex::new(Snapshot {
             state: RecordingState::Inactive,
@@ -240,7 +248,7 @@ impl MediaRecorder {
             .name("mediarec".into())
             .stack_size(WORKER_STACK)
             .spawn(move || {
-                Worker::run(stream, options, destination, cmd_rx, ev_tx, shared, ready_tx)
+                Worker::run(stream, options, destination, cmd_rx, worker_dispatcher, shared, ready_tx)
             })
             .map_err(FacadeError::Io)?;
         match ready_rx.recv() {
@@ -251,7 +259,13 @@ impl MediaRecorder {
             }
             Err(_) => return Err(FacadeError::Disconnected),
         }
-        Ok(MediaRecorder { commands: cmd_tx, events: ev_rx, snapshot, worker: Some(worker) })
+        Ok(MediaRecorder {
+            commands: cmd_tx,
+            events: ev_rx,
+            dispatcher,
+            snapshot,
+            worker: Some(worker),
+        })
     }
 
     fn call(&self, c: Command) -> Result<(), FacadeError> {
@@ -297,10 +311,48 @@ impl MediaRecorder {
     pub fn mime_type(&self) -> String {
         self.snapshot().mime_type
     }
-    /// The events, in the spec's order. Iterating blocks until the next event; it ends
-    /// when the recorder is closed.
+    /// The events no handler took, in the spec's order. Iterating blocks until the next
+    /// event; it ends when the recorder is closed.
     pub fn events(&self) -> &Receiver<Event> {
         &self.events
+    }
+
+    /// The same events as an async `Stream`.
+    #[cfg(feature = "async")]
+    pub fn event_stream(&self) -> crate::EventStream<'_> {
+        crate::EventStream { receiver: &self.events, waker: Arc::clone(&self.dispatcher.waker) }
+    }
+
+    /// `ondataavailable`: called (on the worker thread) with each blob; set
+    /// [`MediaRecorderOptions::keep_blobs`] to get its bytes. Events a handler takes are
+    /// not also queued for [`MediaRecorder::events`].
+    pub fn on_dataavailable(&self, f: impl FnMut(&Event) + Send + 'static) {
+        self.dispatcher.set("dataavailable", Some(Box::new(f)));
+    }
+    /// `onstart`.
+    pub fn on_start(&self, f: impl FnMut(&Event) + Send + 'static) {
+        self.dispatcher.set("start", Some(Box::new(f)));
+    }
+    /// `onpause`.
+    pub fn on_pause(&self, f: impl FnMut(&Event) + Send + 'static) {
+        self.dispatcher.set("pause", Some(Box::new(f)));
+    }
+    /// `onresume`.
+    pub fn on_resume(&self, f: impl FnMut(&Event) + Send + 'static) {
+        self.dispatcher.set("resume", Some(Box::new(f)));
+    }
+    /// `onstop`.
+    pub fn on_stop(&self, f: impl FnMut(&Event) + Send + 'static) {
+        self.dispatcher.set("stop", Some(Box::new(f)));
+    }
+    /// `onerror`.
+    pub fn on_error(&self, f: impl FnMut(&Event) + Send + 'static) {
+        self.dispatcher.set("error", Some(Box::new(f)));
+    }
+    /// Removes the handler for events named `name` (`"dataavailable"`, …): they are queued
+    /// for [`MediaRecorder::events`] again.
+    pub fn clear_handler(&self, name: &str) {
+        self.dispatcher.set(name, None);
     }
     /// Stops (if recording), finishes the output and ends the worker.
     pub fn close(mut self) -> Result<Summary, FacadeError> {
@@ -344,7 +396,7 @@ struct Worker {
     /// One picture of the largest video track.
     picture: Vec<u8>,
     destination: Destination,
-    events: Sender<Event>,
+    events: Dispatcher,
     snapshot: Arc<Mutex<Snapshot>>,
     epoch: StdInstant,
     capture_start: Option<StdInstant>,
@@ -367,7 +419,7 @@ impl Worker {
         options: MediaRecorderOptions,
         destination: Destination,
         commands: Receiver<(Command, Sender<Reply>)>,
-        events: Sender<Event>,
+        events: Dispatcher,
         snapshot: Arc<Mutex<Snapshot>>,
         ready: Sender<Result<(), RecorderError>>,
     ) -> Result<Summary, FacadeError> {
@@ -754,7 +806,7 @@ impl Worker {
                         }
                     };
                     self.publish(rec);
-                    let _ = self.events.send(event);
+                    self.events.dispatch(event);
                 }
                 Output::Wait(_) => break,
             }
