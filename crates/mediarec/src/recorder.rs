@@ -405,6 +405,8 @@ struct Worker {
     keep_blobs: bool,
     max_duration: Option<Duration>,
     fed: Duration,
+    /// Sample frames of the first audio track recorded so far: the exact measure of `fed`.
+    fed_frames: u64,
     bytes: u64,
     error: Option<DomErrorName>,
     io_failed: bool,
@@ -498,6 +500,7 @@ impl Worker {
             keep_blobs: options.keep_blobs,
             max_duration: options.max_duration,
             fed: Duration::ZERO,
+            fed_frames: 0,
             bytes: 0,
             error: None,
             io_failed: false,
@@ -668,7 +671,7 @@ impl Worker {
                 let mut limit_reached = false;
                 if let Some(max) = self.max_duration
                     && i == 0 && rec.state() == RecordingState::Recording {
-                        let left = max.as_samples(rate).saturating_sub(self.fed.as_samples(rate));
+                        let left = max.as_samples(rate).saturating_sub(self.fed_frames);
                         if frames as u64 >= left {
                             frames = left as usize;
                             limit_reached = true;
@@ -687,7 +690,8 @@ impl Worker {
                 let recording = rec.state() == RecordingState::Recording;
                 self.push_audio(rec, id, &frame, out);
                 if i == 0 && recording {
-                    self.fed += Duration::from_samples(frames as u64, rate);
+                    self.fed_frames += frames as u64;
+                    self.fed = Duration::from_samples(self.fed_frames, rate);
                 }
                 if limit_reached {
                     rec.stop(self.now());
