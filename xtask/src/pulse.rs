@@ -1,6 +1,7 @@
 //! `cargo xtask capture`: the real-capture tests, against a private PulseAudio server whose
 //! default source is a 440 Hz sine (no sound card needed).
 //!
+//! Tests that kill the server (device loss) run last, each against a fresh server.
 //! The server runs with its own `XDG_RUNTIME_DIR`, so it neither sees nor disturbs a user's
 //! session, and is stopped by its PID afterwards — also when a test fails. The tests are
 //! told the server is there through `MEDIAREC_PULSE_TESTS=1`; with it set they fail,
@@ -25,26 +26,35 @@ const MODULES: &[&str] = &[
     "module-null-sink sink_name=nullsink",
 ];
 
-/// The test runs, in order; the last one kills the server.
-fn test_runs() -> [(&'static [&'static str], bool); 3] {
-    [
-        (&["test", "-p", "mediarec-capture-cpal", "--test", "pulse"], false),
-        (&["test", "-p", "mediarec", "--lib", "capture::"], false),
-        (&["test", "-p", "mediarec-capture-cpal", "--test", "pulse_loss"], true),
-    ]
-}
+/// The test runs that share one server.
+const SHARED_RUNS: &[&[&str]] = &[
+    &["test", "-p", "mediarec-capture-cpal", "--test", "pulse"],
+    &["test", "-p", "mediarec", "--lib", "capture::"],
+];
+
+/// The test runs that kill the server mid-capture; each gets a server of its own.
+const KILLING_RUNS: &[&[&str]] = &[
+    &["test", "-p", "mediarec-capture-cpal", "--test", "pulse_loss"],
+    &["test", "-p", "mediarec", "--lib", "capture::tests::losing_the_microphone"],
+];
 
 pub fn run() -> Result {
     let server = Server::start()?;
-    for (args, kill) in test_runs() {
+    for args in SHARED_RUNS {
         let mut cmd = cargo(args);
         server.environment(&mut cmd);
-        if kill {
-            cmd.env(KILL_GATE, "1");
-        }
         run_cmd(&mut cmd)?;
     }
-    server.stop()
+    server.stop()?;
+    for args in KILLING_RUNS {
+        let server = Server::start()?;
+        let mut cmd = cargo(args);
+        server.environment(&mut cmd);
+        cmd.env(KILL_GATE, "1");
+        run_cmd(&mut cmd)?;
+        server.stop()?;
+    }
+    Ok(())
 }
 
 /// A PulseAudio daemon of our own; dropping it stops it.
@@ -197,10 +207,10 @@ mod tests {
     }
 
     #[test]
-    fn the_killing_test_runs_last_and_alone() {
-        let runs = test_runs();
-        assert!(runs.iter().take(runs.len() - 1).all(|(_, kill)| !kill));
-        assert!(runs.last().is_some_and(|(args, kill)| *kill && args.contains(&"pulse_loss")));
+    fn killing_tests_are_kept_apart() {
+        assert!(SHARED_RUNS.iter().all(|args| !args.contains(&"pulse_loss")));
+        assert!(KILLING_RUNS.iter().all(|args| args.contains(&"pulse_loss")
+            || args.iter().any(|a| a.starts_with("capture::tests::losing"))));
     }
 
     #[test]

@@ -153,6 +153,8 @@ pub(crate) fn ring(
         written: 0,
         expected: None,
         needs_mark: true,
+        anchor: Mark { index: 0, at: Duration::ZERO },
+        lost: 0,
     };
     let reader =
         Reader { samples: samples_rx, marks: marks_rx, channels, rate, read: 0, anchor: None };
@@ -172,6 +174,10 @@ pub(crate) struct Writer {
     expected: Option<Duration>,
     /// The next written frame must be anchored (start, or after lost frames).
     needs_mark: bool,
+    /// The latest anchor written (or, at the start, a zero one).
+    anchor: Mark,
+    /// Frames dropped since the last one written.
+    lost: u64,
 }
 
 impl Writer {
@@ -209,8 +215,19 @@ impl Writer {
 
         let fit = (self.samples.vacant_len() / self.channels).min(frames);
         if fit > 0 {
-            if self.needs_mark && self.marks.try_push(Mark { index: self.written, at }).is_ok() {
-                self.needs_mark = false;
+            if self.needs_mark {
+                // Time never runs backwards, and skips at least what was dropped: a backend
+                // that delivers faster than real time (a start-up burst) stamps its
+                // callbacks earlier than the sample count has got to.
+                let counted = self.anchor.at
+                    + Duration::from_samples(self.written - self.anchor.index, self.rate)
+                    + Duration::from_samples(self.lost, self.rate);
+                let mark = Mark { index: self.written, at: at.max(counted) };
+                if self.marks.try_push(mark).is_ok() {
+                    self.anchor = mark;
+                    self.needs_mark = false;
+                    self.lost = 0;
+                }
             }
             let take = fit * self.channels;
             let pushed =
@@ -218,6 +235,7 @@ impl Writer {
             self.written += (pushed / self.channels) as u64;
         }
         if fit < frames {
+            self.lost += (frames - fit) as u64;
             s.dropped_frames.fetch_add((frames - fit) as u64, Ordering::Relaxed);
             s.overflows.fetch_add(1, Ordering::Relaxed);
             self.needs_mark = true;
@@ -342,6 +360,20 @@ mod tests {
         w.push(&[0.5f32; 4], ms(22), 0);
         assert_eq!(r.read(&mut out).unwrap(), (8, ms(18)));
         assert_eq!(out[0], 0.4);
+    }
+
+    #[test]
+    fn a_burst_faster_than_real_time_never_moves_time_backwards() {
+        let (mut w, mut r, _) = pair(10, 1);
+        // 30 frames (30 ms) delivered within 3 ms of capture time: the ring overflows.
+        w.push(&[0.1f32; 10], ms(0), 0);
+        w.push(&[0.2f32; 10], ms(1), 0);
+        w.push(&[0.3f32; 10], ms(2), 0);
+        let mut out = [0f32; 10];
+        assert_eq!(r.read(&mut out).unwrap(), (10, ms(0)));
+        w.push(&[0.4f32; 5], ms(3), 0);
+        // 10 frames written, 20 dropped: the next frame is at 30 ms or later, not at 3 ms.
+        assert_eq!(r.read(&mut out).unwrap(), (5, ms(30)));
     }
 
     #[test]

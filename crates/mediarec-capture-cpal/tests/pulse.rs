@@ -63,16 +63,20 @@ fn records_two_seconds_of_the_440_hz_sine() {
     assert!(seconds >= 2.0, "only {seconds} s of audio within 8 s");
     assert!((hz - 440.0).abs() < 2.0, "dominant frequency {hz} Hz");
     assert!((level - 0.3535).abs() < 0.05, "RMS {level}");
-    // The timeline is continuous: each chunk starts where the previous one ended, unless
-    // the capture reported a discontinuity.
-    if stats.discontinuities == 0 && stats.dropped_frames == 0 {
-        for w in chunks.windows(2) {
-            let end = w[0].timestamp + Duration::from_samples(w[0].frames as u64, rate);
-            let gap = end.as_micros().abs_diff(w[1].timestamp.as_micros());
-            assert!(gap <= 21, "chunk at {:?} after one ending at {end:?}", w[1].timestamp);
+    // The timeline runs forward: each chunk starts where the previous one ended, or later
+    // when frames were lost on the way (dropped from a full ring, or a capture-clock jump).
+    // The test source delivers its first second or two as a burst, which can overflow the
+    // ring; that must show up as counted drops, never as time running backwards.
+    let mut jumps = 0;
+    for w in chunks.windows(2) {
+        let end = w[0].timestamp + Duration::from_samples(w[0].frames as u64, rate);
+        assert!(w[1].timestamp.as_micros() + 21 >= end.as_micros(), "time ran backwards");
+        if w[1].timestamp.as_micros() > end.as_micros() + 21 {
+            jumps += 1;
         }
     }
-    assert_eq!(stats.dropped_frames, 0);
+    assert!(jumps <= stats.overflows + stats.discontinuities, "{jumps} unexplained jumps");
+    assert_eq!(stats.dropped_frames == 0, stats.overflows == 0);
 }
 
 #[test]

@@ -202,10 +202,10 @@ fn main() -> ! {
     // statics, so each of these is the only reference to its static.
     let (out, ring, packet, slot) = unsafe {
         (
-            &mut *(&raw mut OUT),
-            &mut *(&raw mut RING),
-            &mut *(&raw mut PACKET),
-            &mut *(&raw mut RECORDER),
+            exclusive(&raw mut OUT),
+            exclusive(&raw mut RING),
+            exclusive(&raw mut PACKET),
+            exclusive(&raw mut RECORDER),
         )
     };
     let mut file = File { buf: out, len: 0, events: 0, stopped: false, overflow: false };
@@ -262,7 +262,17 @@ fn main() -> ! {
         core::mem::size_of::<Recorder<'_, PcmWebm>>(),
     ));
     debug::exit(debug::EXIT_SUCCESS);
-    loop {}
+    halt()
+}
+
+/// The one reference to a static.
+///
+/// # Safety
+///
+/// `place` points at a static that nothing else references for the rest of the program.
+unsafe fn exclusive<T>(place: *mut T) -> &'static mut T {
+    // SAFETY: the caller promises exclusivity; statics live forever.
+    unsafe { &mut *place }
 }
 
 /// Semihosting `OPEN` ("wb"), `WRITE`, `CLOSE`: the host side creates `name` (NUL
@@ -309,7 +319,14 @@ fn fail(args: core::fmt::Arguments<'_>) -> ! {
         let _ = writeln!(err, "mediarec-firmware: {args}");
     }
     debug::exit(debug::EXIT_FAILURE);
-    loop {}
+    halt()
+}
+
+/// Where a board without a debugger attached ends up after `debug::exit`.
+fn halt() -> ! {
+    loop {
+        cortex_m::asm::wfi();
+    }
 }
 
 /// Measures the deepest stack use: fills the stack below the current frame with a
