@@ -22,6 +22,8 @@ const NO_STD_CRATES: &[&str] = &[
     "mediarec-ogg",
     "mediarec-stream",
     "mediarec-source-synth",
+    "mediarec-codec-pcm",
+    "mediarec-capture-embedded",
 ];
 
 pub fn run() -> Result {

@@ -77,6 +77,33 @@ fn restore_sigpipe() {
     }
 }
 
+/// Runs `f` with the process's stderr sent to /dev/null: the audio libraries below cpal
+/// (alsa-lib and its plugins) print connection attempts there while devices are listed or
+/// opened. `MEDIAREC_DEBUG=1` keeps them.
+#[allow(unsafe_code)]
+pub fn quiet_stderr<T>(f: impl FnOnce() -> T) -> T {
+    use std::os::fd::AsRawFd;
+    if std::env::var_os("MEDIAREC_DEBUG").is_some() {
+        return f();
+    }
+    let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else { return f() };
+    // SAFETY: dup/dup2 on the process's own stderr and a file we hold open; the saved
+    // descriptor is restored and closed before returning.
+    let saved = unsafe { libc::dup(libc::STDERR_FILENO) };
+    if saved < 0 {
+        return f();
+    }
+    // SAFETY: as above.
+    unsafe { libc::dup2(null.as_raw_fd(), libc::STDERR_FILENO) };
+    let out = f();
+    // SAFETY: as above.
+    unsafe {
+        libc::dup2(saved, libc::STDERR_FILENO);
+        libc::close(saved);
+    }
+    out
+}
+
 fn main() -> ExitCode {
     restore_sigpipe();
     let cli = Cli::parse();

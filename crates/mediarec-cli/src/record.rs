@@ -167,9 +167,24 @@ pub fn source_device(spec: &str, realtime: bool) -> Result<Device, Failure> {
         "sweep" => Ok(Device::sweep()),
         "file" if arg.is_empty() => Err(Failure::usage("file: needs a path, e.g. file:in.wav")),
         "file" => Device::wav(arg, realtime).map_err(|e| Failure::usage(format!("NotReadableError: {e}"))),
-        "mic" => Err(Failure::usage(
-            "NotFoundError: no microphone backend in this build; use --source tone",
-        )),
+        "mic" => {
+            let list = crate::quiet_stderr(mediarec::microphones)
+                .map_err(|e| Failure::usage(format!("{}: {e}", e.dom_name())))?;
+            let found = if arg.is_empty() {
+                list.first()
+            } else {
+                list.iter().find(|d| {
+                    d.device_id == arg || d.label == arg || d.backend_id.ends_with(&format!(":{arg}"))
+                })
+            };
+            let d = found.ok_or_else(|| {
+                Failure::usage(format!(
+                    "NotFoundError: no microphone matches '{arg}'; `mediarec devices` lists them"
+                ))
+            })?;
+            crate::quiet_stderr(|| Device::microphone(d))
+                .map_err(|e| Failure::usage(format!("NotReadableError: {e}")))
+        }
         _ => Err(Failure::usage(format!(
             "unknown source '{spec}': use tone[:HZ], noise, sweep, pattern[:WxH[@FPS]] or file:PATH (see mediarec record --help)"
         ))),
@@ -201,7 +216,7 @@ fn open_stream(devices: MediaDevices, constraints: Option<&str>) -> Result<Media
         Some(json) => parse_constraints(json)?,
         None => MediaStreamConstraints::new().with_audio(MediaTrackConstraints::default()),
     };
-    devices.get_user_media(&c).map_err(|e| capture_failure(&e))
+    crate::quiet_stderr(|| devices.get_user_media(&c)).map_err(|e| capture_failure(&e))
 }
 
 /// One `--source` device, opened with the constraints for its kind (or `{kind: true}`).
@@ -213,7 +228,8 @@ fn open_source(device: Device, constraints: Option<&str>) -> Result<MediaStream,
         MediaKind::Audio => MediaStreamConstraints::new().with_audio(own),
         MediaKind::Video => MediaStreamConstraints::new().with_video(own),
     };
-    MediaDevices::from_devices(vec![device]).get_user_media(&c).map_err(|e| capture_failure(&e))
+    crate::quiet_stderr(|| MediaDevices::from_devices(vec![device]).get_user_media(&c))
+        .map_err(|e| capture_failure(&e))
 }
 
 fn extension(mime: &str) -> &'static str {
@@ -280,7 +296,15 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
         ));
     }
     let stream = if a.sources.is_empty() {
-        open_stream(crate::types::system_devices(), a.constraints.as_deref())?
+        match open_stream(crate::types::system_devices(), a.constraints.as_deref()) {
+            // A microphone that is listed but will not open: the default falls back to
+            // the tone, as where there is none; explicit constraints get the error.
+            Err(f) if a.constraints.is_none() && f.message.starts_with("NotReadableError") => {
+                eprintln!("mediarec: {} — recording the 440 Hz tone instead", f.message);
+                open_stream(MediaDevices::synthetic(), None)?
+            }
+            other => other?,
+        }
     } else {
         let mut stream = MediaStream::new();
         for spec in &a.sources {

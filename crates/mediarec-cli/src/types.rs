@@ -93,7 +93,7 @@ pub struct DevicesArgs {
 /// The devices this build offers: microphones (when a backend finds any) first, then the
 /// synthetic sources.
 pub fn system_devices() -> MediaDevices {
-    MediaDevices::synthetic()
+    crate::quiet_stderr(MediaDevices::system)
 }
 
 pub fn devices(a: &DevicesArgs) -> Result<ExitCode, Failure> {

@@ -36,6 +36,9 @@ pub enum SourceKind {
         /// Native frame rate (0: frames on request).
         fps: u32,
     },
+    /// A capture device through cpal, by `deviceId`.
+    #[cfg(feature = "cpal")]
+    Microphone(String),
     /// A WAV file, read as fast as possible or at real-time pace.
     Wav {
         /// The file.
@@ -106,6 +109,12 @@ impl Device {
         }
     }
 
+    /// A microphone found by [`microphones`](crate::microphones).
+    #[cfg(feature = "cpal")]
+    pub fn microphone(d: &crate::DeviceInfo) -> Result<Self, crate::MicrophoneError> {
+        Ok(Device { info: crate::microphone_info(d)?, source: SourceKind::Microphone(d.device_id.clone()) })
+    }
+
     /// A WAV file as a device with the file's one mode.
     pub fn wav(path: impl AsRef<Path>, realtime: bool) -> Result<Self, InputFailure> {
         let path = path.as_ref();
@@ -144,6 +153,11 @@ impl Device {
                 label,
             )),
             SourceKind::Wav { path, realtime } => Box::new(WavInput::open(path, *realtime)?),
+            #[cfg(feature = "cpal")]
+            SourceKind::Microphone(id) => Box::new(
+                crate::open_microphone(id, &crate::constraints_for(settings))
+                    .map_err(|e| InputFailure(format!("{}: {e}", e.dom_name())))?,
+            ),
             SourceKind::Pattern { .. } => {
                 return Err(InputFailure(format!("{} is not a microphone", self.info.label)));
             }
@@ -165,6 +179,23 @@ pub struct MediaDevices {
 }
 
 impl MediaDevices {
+    /// The microphones cpal finds (the system default first), then the synthetic sources:
+    /// the first audio device is the default one, so the tone stands in where there is no
+    /// microphone.
+    pub fn system() -> Self {
+        #[allow(unused_mut)]
+        let mut devices: Vec<Device> = Vec::new();
+        #[cfg(feature = "cpal")]
+        devices.extend(
+            crate::microphones()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|d| Device::microphone(d).ok()),
+        );
+        devices.extend(Self::synthetic().devices);
+        MediaDevices { devices }
+    }
+
     /// The built-in synthetic sources: tone (the default microphone), noise, sweep, and
     /// the test pattern (a 640x480@30 camera).
     pub fn synthetic() -> Self {
