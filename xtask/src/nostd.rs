@@ -70,7 +70,8 @@ mod tests {
         assert_eq!(
             args.join(" "),
             "build --target thumbv7em-none-eabihf -p mediarec-core -p mediarec-ebml \
-             -p mediarec-webm -p mediarec-recorder -p mediarec-mime -p mediarec-source-synth"
+             -p mediarec-webm -p mediarec-recorder -p mediarec-mime -p mediarec-source-synth \
+             -p mediarec-codec-pcm -p mediarec-capture-embedded"
         );
     }
 }
