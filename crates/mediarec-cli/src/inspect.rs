@@ -27,7 +27,8 @@ pub struct InspectArgs {
 const EBML_MAGIC: [u8; 4] = [0x1A, 0x45, 0xDF, 0xA3];
 
 pub fn inspect(a: &InspectArgs) -> Result<ExitCode, Failure> {
-    let cannot_read = |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", a.file.display()));
+    let cannot_read =
+        |e: std::io::Error| Failure::usage(format!("cannot read {}: {e}", a.file.display()));
     let mut file = File::open(&a.file).map_err(cannot_read)?;
     let size = file.metadata().map_err(cannot_read)?.len();
     let mut magic = Vec::with_capacity(4);
@@ -160,7 +161,11 @@ fn print_matroska(a: &InspectArgs, r: &MatroskaSummary, size: u64) {
         yes(r.cue_points > 0),
         r.cue_points,
         yes(r.seek_head),
-        if r.segment_size_known && r.clusters_unknown_size == 0 { "known" } else { "live (unknown)" },
+        if r.segment_size_known && r.clusters_unknown_size == 0 {
+            "known"
+        } else {
+            "live (unknown)"
+        },
     );
     for t in &r.tracks {
         let e = &t.entry;

@@ -8,7 +8,9 @@
 
 use std::io::Read;
 
-use mediarec_ebml::{BlockHeader, Header, ReadError, Reader, ids, read_float, read_int, read_str, read_uint};
+use mediarec_ebml::{
+    BlockHeader, Header, ReadError, Reader, ids, read_float, read_int, read_str, read_uint,
+};
 
 use super::buffer::Input;
 use super::lace::{LaceError, LacedFrames};
@@ -469,12 +471,8 @@ impl<R: Read> MatroskaReader<R> {
         match h.id {
             ids::CLUSTER => {
                 self.input.consume(usize::from(h.header_len));
-                self.cluster = Some(OpenCluster {
-                    offset: pos,
-                    end: h.end(),
-                    timestamp: None,
-                    warned: false,
-                });
+                self.cluster =
+                    Some(OpenCluster { offset: pos, end: h.end(), timestamp: None, warned: false });
                 Ok(Some(Step::Cluster { offset: pos, size: h.size }))
             }
             ids::EBML | ids::SEGMENT => {
@@ -730,4 +728,189 @@ fn block_group_meta(bytes: &[u8], h: &Header) -> Option<BlockMeta> {
         has_additions: additions,
         data: (from + b.len, to),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mediarec_core::{ByteSink, SinkError};
+    use mediarec_ebml::{write_binary, write_int, write_master, write_string, write_uint};
+    use proptest::prelude::*;
+
+    #[derive(Default)]
+    struct Vec8(Vec<u8>);
+    impl ByteSink for Vec8 {
+        fn write(&mut self, b: &[u8]) -> Result<(), SinkError> {
+            self.0.extend_from_slice(b);
+            Ok(())
+        }
+        fn position(&self) -> u64 {
+            self.0.len() as u64
+        }
+    }
+
+    /// EBML header, unknown-size Segment, Info, two Tracks, then two unknown-size
+    /// clusters: SimpleBlocks and a BlockGroup with every child the reader looks at.
+    fn sample() -> Vec<u8> {
+        let mut s = Vec8::default();
+        write_master(&mut s, ids::EBML, |s| write_string(s, ids::DOC_TYPE, "webm")).unwrap();
+        s.0.extend([0x18, 0x53, 0x80, 0x67, 0xFF]);
+        write_master(&mut s, ids::INFO, |s| {
+            write_uint(s, ids::TIMESTAMP_SCALE, 1_000_000)?;
+            write_string(s, ids::WRITING_APP, "test")
+        })
+        .unwrap();
+        write_master(&mut s, ids::TRACKS, |s| {
+            for n in 1..=2u64 {
+                write_master(s, ids::TRACK_ENTRY, |s| {
+                    write_uint(s, ids::TRACK_NUMBER, n)?;
+                    write_uint(s, ids::TRACK_TYPE, 2)?;
+                    write_string(s, ids::CODEC_ID, "A_OPUS")
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        for (c, base) in [(0u8, 0u64), (1, 1000)] {
+            s.0.extend([0x1F, 0x43, 0xB6, 0x75, 0xFF]);
+            write_uint(&mut s, ids::CLUSTER_TIMESTAMP, base).unwrap();
+            write_binary(&mut s, ids::SIMPLE_BLOCK, &[0x81, 0, 10, 0x80, 0xFC, c]).unwrap();
+            write_binary(&mut s, ids::VOID, &[0; 3]).unwrap();
+            write_master(&mut s, ids::BLOCK_GROUP, |s| {
+                write_binary(s, ids::BLOCK, &[0x82, 0xFF, 0xF6, 0x00, 0xFC, 7, 7])?;
+                write_uint(s, ids::BLOCK_DURATION, 20)?;
+                write_int(s, ids::REFERENCE_BLOCK, -20)?;
+                write_int(s, ids::DISCARD_PADDING, 5_000_000)?;
+                write_master(s, BLOCK_ADDITIONS, |s| write_binary(s, 0xA6, &[1, 2]))?;
+                Ok(())
+            })
+            .unwrap();
+        }
+        s.0
+    }
+
+    /// Every event as a comparable string.
+    fn events(bytes: &[u8], buffer: usize) -> (Vec<String>, Vec<Problem>) {
+        let mut r = MatroskaReader::with_buffer(bytes, buffer, 1 << 20);
+        let mut out = Vec::new();
+        while let Some(e) = r.next_event().unwrap() {
+            out.push(format!("{e:?}"));
+        }
+        (out, r.problems().to_vec())
+    }
+
+    #[test]
+    fn walks_unknown_size_clusters_and_block_groups() {
+        let bytes = sample();
+        let mut r = MatroskaReader::new(&bytes[..]);
+        let mut blocks = Vec::new();
+        let mut clusters = 0;
+        while let Some(e) = r.next_event().unwrap() {
+            match e {
+                MatroskaEvent::Cluster { size: None, .. } => clusters += 1,
+                MatroskaEvent::Block(b) => blocks.push((
+                    b.track,
+                    b.timestamp,
+                    b.keyframe,
+                    b.duration,
+                    b.discard_padding_ns,
+                    b.has_additions,
+                    b.data.to_vec(),
+                )),
+                MatroskaEvent::Tracks(t) => assert_eq!(t.len(), 2),
+                MatroskaEvent::Info(i) => assert_eq!(i.writing_app, "test"),
+                _ => {}
+            }
+        }
+        assert_eq!(clusters, 2);
+        assert_eq!(blocks.len(), 4);
+        assert_eq!(blocks[0], (1, 10, true, None, 0, false, vec![0xFC, 0]));
+        assert_eq!(blocks[1], (2, -10, false, Some(20), 5_000_000, true, vec![0xFC, 7, 7]));
+        assert_eq!(blocks[3].1, 990);
+        assert!(r.problems().is_empty());
+        assert_eq!(r.position(), bytes.len() as u64);
+    }
+
+    #[test]
+    fn missing_cluster_timestamp_second_document_and_garbage_are_reported() {
+        let mut bytes = sample();
+        // A cluster without Timestamp: its block uses the previous cluster's time.
+        bytes.extend([0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xA3, 0x86, 0x81, 0, 5, 0x80, 0xFC, 9]);
+        // Garbage, then another cluster, then a second document.
+        bytes.extend([0x00, 0x01, 0x02]);
+        bytes.extend([0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7, 0x81, 0x07]);
+        bytes.extend([0x1A, 0x45, 0xDF, 0xA3, 0x80, 0xEE]);
+        let mut r = MatroskaReader::new(&bytes[..]);
+        let mut last = None;
+        while let Some(e) = r.next_event().unwrap() {
+            if let MatroskaEvent::Block(b) = e {
+                last = Some(b.timestamp);
+            }
+        }
+        assert_eq!(last, Some(1005));
+        let p = r.problems();
+        assert!(matches!(p[0], Problem::MissingClusterTimestamp { .. }), "{p:?}");
+        assert!(matches!(p[1], Problem::Garbage { len: 3, .. }), "{p:?}");
+        assert!(matches!(p[2], Problem::SecondDocument { .. }), "{p:?}");
+        assert_eq!(r.bytes_dropped(), 3 + 6);
+    }
+
+    #[test]
+    fn not_ebml_is_an_error_and_a_bare_header_ends_cleanly() {
+        assert!(matches!(
+            MatroskaReader::new(&b"RIFF1234WAVE"[..]).next_event(),
+            Err(FixError::NotMatroska)
+        ));
+        assert!(matches!(
+            MatroskaReader::new(&[0x1A, 0x45][..]).next_event(),
+            Err(FixError::NotMatroska)
+        ));
+        // A header claiming more than the file has.
+        let cut = [0x1A, 0x45, 0xDF, 0xA3, 0x88, 0x42, 0x82];
+        assert!(matches!(MatroskaReader::new(&cut[..]).next_event(), Err(FixError::NotMatroska)));
+    }
+
+    proptest! {
+        #[test]
+        fn any_buffer_size_reads_the_same_events(buffer in 64usize..512) {
+            let bytes = sample();
+            prop_assert_eq!(events(&bytes, buffer), events(&bytes, 1 << 20));
+        }
+
+        #[test]
+        fn any_cut_reads_a_prefix_of_the_events(cut in 0usize..400) {
+            let bytes = sample();
+            let cut = cut.min(bytes.len());
+            let mut r = MatroskaReader::with_buffer(&bytes[..cut], 64, 1 << 20);
+            let (all, _) = events(&bytes, 4096);
+            let mut seen = Vec::new();
+            while let Ok(Some(e)) = r.next_event() {
+                seen.push(format!("{e:?}"));
+            }
+            // Events before the cut are identical; the element cut is dropped.
+            prop_assert!(seen.len() <= all.len());
+            prop_assert_eq!(&all[..seen.len()], &seen[..]);
+            prop_assert!(r.position() <= cut as u64);
+        }
+
+        #[test]
+        fn corrupted_bytes_never_panic_and_always_end(
+            flips in prop::collection::vec((0usize..400, any::<u8>()), 0..12),
+            buffer in 64usize..300,
+        ) {
+            let mut bytes = sample();
+            for (at, v) in flips {
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = v;
+                }
+            }
+            let mut r = MatroskaReader::with_buffer(&bytes[..], buffer, 4096);
+            let mut n = 0;
+            while let Ok(Some(_)) = r.next_event() {
+                n += 1;
+                prop_assert!(n < 10_000);
+            }
+            prop_assert!(r.position() <= bytes.len() as u64);
+        }
+    }
 }

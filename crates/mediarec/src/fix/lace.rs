@@ -39,8 +39,7 @@ impl<'a> LacedFrames<'a> {
     /// Splits the frame data of a block (the bytes after its 4-byte header) laced with
     /// `lacing` (0 none, 1 Xiph, 2 fixed-size, 3 EBML).
     pub fn new(lacing: u8, data: &'a [u8]) -> Result<Self, LaceError> {
-        let mut out =
-            LacedFrames { sizes: [0; MAX_LACED_FRAMES], count: 1, next: 0, data: &[] };
+        let mut out = LacedFrames { sizes: [0; MAX_LACED_FRAMES], count: 1, next: 0, data: &[] };
         if lacing == 0 {
             out.sizes[0] = u32::try_from(data.len()).map_err(|_| LaceError)?;
             out.data = data;

@@ -203,7 +203,11 @@ pub fn fix_with<R: Read, W: Write + Seek>(
     let problems = reader.take_problems();
     scanner.finish(problems, reader.position(), reader.bytes_dropped());
     let Some(remuxer) = remuxer else {
-        return Err(if scanner.summary.has_segment { FixError::NoTracks } else { FixError::NoSegment });
+        return Err(if scanner.summary.has_segment {
+            FixError::NoTracks
+        } else {
+            FixError::NoSegment
+        });
     };
     let (written, out) = remuxer.finish()?;
     let report = FixReport {

@@ -257,15 +257,15 @@ fn describe_codec(s: &mut OggStreamSummary, first: &[u8]) {
     } else if first.get(..7) == Some(b"\x01vorbis") {
         s.codec = "vorbis".into();
         s.channels = first.get(11).copied().unwrap_or(0);
-        s.sample_rate = first
-            .get(12..16)
-            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        s.sample_rate =
+            first.get(12..16).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     } else if first.get(..5) == Some(b"\x7fFLAC") {
         s.codec = "flac".into();
         // STREAMINFO follows a 9-byte mapping header and the 4-byte "fLaC" + block header:
         // 20 bits of sample rate at byte 27, then 3 bits of channels − 1.
         if let Some(b) = first.get(27..30) {
-            s.sample_rate = (u32::from(b[0]) << 12) | (u32::from(b[1]) << 4) | (u32::from(b[2]) >> 4);
+            s.sample_rate =
+                (u32::from(b[0]) << 12) | (u32::from(b[1]) << 4) | (u32::from(b[2]) >> 4);
             s.channels = ((b[2] >> 1) & 0x07) + 1;
         }
     } else if first.get(..7) == Some(b"\x80theora") {
@@ -278,7 +278,9 @@ fn describe_codec(s: &mut OggStreamSummary, first: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mediarec_core::{CodecConfig, CodecId, CodecPrivate, Duration, Muxer, Packet, PacketInfo, SliceSink};
+    use mediarec_core::{
+        CodecConfig, CodecId, CodecPrivate, Duration, Muxer, Packet, PacketInfo, SliceSink,
+    };
     use mediarec_ogg::OggOpusMuxer;
 
     fn ogg_file(packets: u64, finish: bool) -> Vec<u8> {

@@ -228,10 +228,9 @@ impl fmt::Display for Problem {
             Problem::MissingEos { serial } => {
                 write!(f, "stream {serial:#x}: no end-of-stream page (recording not finished)")
             }
-            Problem::WrongDuration { declared, actual } => write!(
-                f,
-                "Duration says {declared:.3} s but the media lasts {actual:.3} s"
-            ),
+            Problem::WrongDuration { declared, actual } => {
+                write!(f, "Duration says {declared:.3} s but the media lasts {actual:.3} s")
+            }
         }
     }
 }

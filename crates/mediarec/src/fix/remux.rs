@@ -168,7 +168,12 @@ impl<W: Write + Seek> Remuxer<W> {
         }
         let start = self.arena.len();
         self.arena.extend_from_slice(f.data);
-        self.queue.push_back(Queued { track: f.track, info, start, known: f.duration_us.is_some() });
+        self.queue.push_back(Queued {
+            track: f.track,
+            info,
+            start,
+            known: f.duration_us.is_some(),
+        });
         self.drain()?;
         while self.arena.len() - self.arena_start > QUEUE_LIMIT
             || self.queue.front().is_some_and(|q| self.latest.saturating_sub(q.info.pts) > MAX_WAIT)
@@ -203,7 +208,10 @@ impl<W: Write + Seek> Remuxer<W> {
             self.front_seq += 1;
             let end = q.start + q.info.len;
             let data = std::mem::take(&mut self.arena);
-            let r = self.write(q.track, &Packet { data: data.get(q.start..end).unwrap_or(&[]), info: q.info });
+            let r = self.write(
+                q.track,
+                &Packet { data: data.get(q.start..end).unwrap_or(&[]), info: q.info },
+            );
             self.arena = data;
             self.arena_start = end;
             r?;

@@ -192,8 +192,7 @@ impl Scanner {
     where
         F: FnMut(Frame<'_>) -> Result<(), FixError>,
     {
-        let Some(index) = self.summary.tracks.iter().position(|t| t.entry.number == b.track)
-        else {
+        let Some(index) = self.summary.tracks.iter().position(|t| t.entry.number == b.track) else {
             if !self.unknown_tracks.contains(&b.track) && self.unknown_tracks.len() < 64 {
                 self.unknown_tracks.push(b.track);
                 self.problems.push(Problem::UnknownTrack { track: b.track, offset: b.offset });

@@ -232,7 +232,10 @@ mod tests {
     #[test]
     fn opus_maps_with_private_delay_and_preroll() {
         let c = opus().codec_config().unwrap();
-        assert_eq!((c.codec, c.sample_rate, c.channels, c.bit_depth), (CodecId::Opus, 48_000, 2, 0));
+        assert_eq!(
+            (c.codec, c.sample_rate, c.channels, c.bit_depth),
+            (CodecId::Opus, 48_000, 2, 0)
+        );
         assert_eq!(c.private.as_bytes().len(), 19);
         assert_eq!(c.codec_delay, Duration::from_micros(6_500));
         assert_eq!(c.seek_preroll, Duration::from_millis(80));
