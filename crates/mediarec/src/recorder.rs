@@ -33,6 +33,8 @@ fn video_packet_bytes(p: &VideoParams) -> usize {
 }
 /// How often live inputs are read.
 const TICK: StdDuration = StdDuration::from_millis(10);
+/// How often buffered output is handed to the operating system: what a crash can lose.
+const FLUSH_EVERY: StdDuration = StdDuration::from_millis(500);
 /// The worker holds the recorder, its encoders and muxer state by value.
 const WORKER_STACK: usize = 8 << 20;
 /// Sample frames read from an input at once.
@@ -510,6 +512,7 @@ impl Worker {
         let mut out = vec![0u8; 64 * 1024];
         let mut samples = vec![0f32; READ_FRAMES * 8];
         let mut closing = false;
+        let mut last_flush = StdInstant::now();
         loop {
             let now = w.now();
             let wake = match rec.deadline() {
@@ -562,6 +565,15 @@ impl Worker {
             }
             rec.handle_timeout(w.now());
             w.drain(&mut rec, &mut out);
+            if last_flush.elapsed() >= FLUSH_EVERY {
+                last_flush = StdInstant::now();
+                if !w.io_failed {
+                    if let Err(e) = w.destination.flush_buffer() {
+                        w.io_failure(&mut rec, e);
+                        w.drain(&mut rec, &mut out);
+                    }
+                }
+            }
             if closing && rec.is_idle() {
                 break;
             }

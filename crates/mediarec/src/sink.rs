@@ -48,6 +48,16 @@ impl Destination {
             Destination::None => Ok(()),
         }
     }
+
+    /// Hands buffered bytes to the operating system (no fsync), so that a killed process
+    /// loses at most what came since.
+    pub(crate) fn flush_buffer(&mut self) -> io::Result<()> {
+        match self {
+            Destination::File(f) => f.file.flush(),
+            Destination::Writer(w) => w.flush(),
+            Destination::None => Ok(()),
+        }
+    }
 }
 
 /// A buffered file that can also overwrite earlier bytes.
