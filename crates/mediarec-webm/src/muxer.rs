@@ -220,6 +220,8 @@ impl OpenCluster {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct CueEntry {
     time_ms: u64,
+    /// Track number (1-based) the cue points at.
+    track: u8,
     /// Cluster offset from the start of the segment's data.
     cluster: u64,
 }
@@ -403,14 +405,14 @@ impl<const CUES: usize> WebmMuxer<CUES> {
     }
 
     /// Appends `Cues` as patch-only data at `at`; returns their length.
-    fn patch_cues(&self, at: u64, track: u64, sink: &mut dyn ByteSink) -> Result<u64, WebmError> {
+    fn patch_cues(&self, at: u64, sink: &mut dyn ByteSink) -> Result<u64, WebmError> {
         let mut p = PatchSink::new(sink, at);
         let len = write_master(&mut p, ids::CUES, |s| {
             for cue in self.cues.iter() {
                 write_master(s, ids::CUE_POINT, |s| {
                     write_uint(s, ids::CUE_TIME, cue.time_ms)?;
                     write_master(s, ids::CUE_TRACK_POSITIONS, |s| {
-                        write_uint(s, ids::CUE_TRACK, track)?;
+                        write_uint(s, ids::CUE_TRACK, u64::from(cue.track))?;
                         write_uint(s, ids::CUE_CLUSTER_POSITION, cue.cluster)
                     })?;
                     Ok(())
@@ -762,13 +764,23 @@ impl<const CUES: usize> WebmMuxer<CUES> {
             self.clusters = self.clusters.saturating_add(1);
         }
         let segment_data = self.layout.segment_data;
+        // The cue track indexes clusters; until it has delivered anything (a video track
+        // that has not started, or never will), any track's key frame does, so that a
+        // file with only audio blocks is still indexed.
+        let cue_track_silent = cue_track
+            .and_then(|i| self.tracks.get(usize::from(i)))
+            .is_some_and(|t| t.last_pts.is_none());
         if let Some(c) = self.cluster.as_mut()
-            && cue_track == Some(index as u8)
+            && (cue_track == Some(index as u8) || cue_track_silent)
             && c.cue_pending
         {
             c.cue_pending = false;
             if keyframe {
-                let cue = CueEntry { time_ms: time, cluster: c.pos.saturating_sub(segment_data) };
+                let cue = CueEntry {
+                    time_ms: time,
+                    track: index as u8 + 1,
+                    cluster: c.pos.saturating_sub(segment_data),
+                };
                 self.add_cue(cue);
             }
         }
@@ -792,8 +804,8 @@ impl<const CUES: usize> WebmMuxer<CUES> {
         }
         let mut segment_end = end;
         let mut cues_at = None;
-        if let (false, Some(track)) = (self.cues.is_empty(), self.cue_track) {
-            let len = self.patch_cues(end, u64::from(track) + 1, sink)?;
+        if !self.cues.is_empty() {
+            let len = self.patch_cues(end, sink)?;
             segment_end = segment_end.saturating_add(len);
             cues_at = Some(end);
         }

@@ -340,9 +340,28 @@ fn video_keyframes_and_cuts_open_clusters_and_cut_writes_nothing() {
     let p = parse(&s.image);
     let tcs: Vec<u64> = p.clusters.iter().map(|c| c.2).collect();
     assert_eq!(tcs, vec![0, 40, 80]);
-    // Cues follow the video track's keyframes only.
-    assert_eq!(p.cues, vec![(40, 1, p.clusters[1].0)]);
+    // Cues follow the video track's keyframes; the cluster before video starts is
+    // indexed by its audio.
+    assert_eq!(p.cues, vec![(0, 2, p.clusters[0].0), (40, 1, p.clusters[1].0)]);
     assert_eq!(p.duration, Some(120.0));
+}
+
+#[test]
+fn a_video_track_that_never_starts_leaves_audio_indexed() {
+    let mut m: WebmMuxer = WebmMuxer::for_container(ContainerId::WebM).unwrap();
+    let v = m.add_track(&CodecConfig::video(CodecId::Vp8, 64, 48)).unwrap();
+    let a = m.add_track(&opus()).unwrap();
+    let _ = v;
+    let mut s = MemSink::seekable();
+    m.write_header(&mut s).unwrap();
+    for i in 0..400u64 {
+        m.write_packet(a, &packet(&[1; 20], i * 20_000, true), &mut s).unwrap();
+    }
+    m.finish(&mut s).unwrap();
+    let p = parse(&s.image);
+    assert_eq!(p.clusters.len(), 2);
+    assert_eq!(p.cues.len(), 2, "each cluster indexed by the audio track");
+    assert!(p.cues.iter().all(|c| c.1 == 2));
 }
 
 #[test]
@@ -386,7 +405,9 @@ fn live_and_seekable_sinks_receive_identical_writes() {
     assert!(ps.clusters.iter().all(|c| c.1.is_some()));
     // 8020 ms of packets, less 6.5 ms codec delay and 312 trimmed samples (6.5 ms).
     assert_eq!(ps.duration, Some(8007.0));
-    assert_eq!(ps.cues.len(), 8); // keyframes every 50 packets
+    // Video keyframes every 50 packets, plus the first cluster, indexed by audio before
+    // video starts.
+    assert_eq!(ps.cues.len(), 9);
     let by_id = |id| ps.seeks.iter().find(|s| s.0 == id).unwrap().1 + ps.segment_data;
     let top_at = |id| {
         let mut r = Reader::new(&seekable.image[by_id(id) as usize..], by_id(id));
