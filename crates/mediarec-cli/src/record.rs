@@ -32,10 +32,14 @@ use crate::Failure;
 pub struct RecordArgs {
     /// Where to write; "-" writes live output to stdout.
     output: String,
-    /// A source: tone[:HZ], noise, sweep, pattern[:WxH[@FPS]] (a moving test pattern, like
-    /// canvas.captureStream), file:PATH (a WAV file). Repeat for audio and video.
-    /// Default: the microphone, else a 440 Hz tone.
-    #[arg(long = "source", value_name = "SPEC")]
+    // The help text has brackets rustdoc would take for links, so it is not a doc comment.
+    #[arg(
+        long = "source",
+        value_name = "SPEC",
+        help = "A source: tone[:HZ], noise, sweep, pattern[:WxH[@FPS]] (a moving test pattern, \
+                like canvas.captureStream), mic[:DEVICE], file:PATH (a WAV file). Repeat for \
+                audio and video. Default: the microphone, else a 440 Hz tone."
+    )]
     sources: Vec<String>,
     /// MIME type to record, e.g. 'audio/webm;codecs=opus' (the default for audio),
     /// 'video/webm;codecs=vp8,opus' (the default with video), 'audio/ogg;codecs=opus'.

@@ -32,10 +32,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let recorded_chunks = Arc::new(Mutex::new(Vec::new()));
     let chunks = Arc::clone(&recorded_chunks);
     recorder.on_dataavailable(move |event| {
-        if let Event::DataAvailable { data, size, .. } = event {
-            if *size > 0 {
-                chunks.lock().expect("no handler panics").push(data.clone());
-            }
+        if let Event::DataAvailable { data, size, .. } = event
+            && *size > 0
+        {
+            chunks.lock().expect("no handler panics").push(data.clone());
         }
     });
 
