@@ -14,6 +14,7 @@ mod check_core;
 mod check_ebml;
 mod check_mime;
 mod check_ogg;
+mod check_recorder;
 mod check_webm;
 
 use core::ffi::{c_char, c_int};
@@ -29,6 +30,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("mediarec-webm", check_webm::run),
     ("mediarec-ogg", check_ogg::run),
     ("mediarec-mime", check_mime::run),
+    ("mediarec-recorder", check_recorder::run),
 ];
 
 /// `Err(what)` unless `ok`.
