@@ -60,12 +60,14 @@ pub(crate) struct OutputQueue<'s> {
     ops: Deque<Op, OPS>,
     /// Bytes appended to the output stream since the recording started (absolute offset).
     position: u64,
+    /// End of the furthest patch (patch-only data may lie past `position`).
+    patch_end: u64,
     patchable: bool,
 }
 
 impl<'s> OutputQueue<'s> {
     pub(crate) fn new(ring: &'s mut [u8], patchable: bool) -> Self {
-        OutputQueue { ring, head: 0, len: 0, ops: Deque::new(), position: 0, patchable }
+        OutputQueue { ring, head: 0, len: 0, ops: Deque::new(), position: 0, patch_end: 0, patchable }
     }
 
     pub(crate) fn capacity(&self) -> usize {
@@ -75,6 +77,7 @@ impl<'s> OutputQueue<'s> {
     /// Starts a new output stream (a new recording) at offset 0.
     pub(crate) fn reset_position(&mut self) {
         self.position = 0;
+        self.patch_end = 0;
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -224,7 +227,9 @@ impl ByteSink for OutputQueue<'_> {
         if !self.patchable {
             return Err(SinkError::NotSeekable);
         }
-        if offset > self.position {
+        // Patch-only data may extend past the appended bytes (Cues written at the end in
+        // pieces), as long as each piece starts where the stream or an earlier patch ends.
+        if offset > self.position.max(self.patch_end) {
             return Err(SinkError::Io);
         }
         if bytes.is_empty() {
@@ -234,6 +239,7 @@ impl ByteSink for OutputQueue<'_> {
             return Err(SinkError::Full);
         }
         self.copy_in(bytes)?;
+        self.patch_end = self.patch_end.max(offset + bytes.len() as u64);
         let _ = self.ops.push_back(Op::Patch { offset, len: bytes.len() });
         Ok(())
     }
@@ -279,6 +285,20 @@ mod tests {
             }
         }
         assert_eq!(q.position(), 10);
+    }
+
+    /// Regression: patch-only data (an index) longer than one write comes in pieces past
+    /// the appended bytes; each piece continuing the last must be taken, or long
+    /// recordings lose their index.
+    #[test]
+    fn patch_only_data_may_continue_past_the_stream_end() {
+        let mut store = [0u8; 1024];
+        let mut q = OutputQueue::new(&mut store, true);
+        q.write(&[1; 100]).unwrap();
+        q.patch(100, &[2; 256]).unwrap();
+        q.patch(356, &[3; 256]).unwrap();
+        assert_eq!(q.patch(1000, &[4]), Err(SinkError::Io), "a gap is still refused");
+        assert_eq!(q.position(), 100, "patches do not move the stream");
     }
 
     #[test]

@@ -399,3 +399,95 @@ fn a_long_recording_with_timeslices_parses_whole() {
     let ops: Vec<Op> = [Op::Start(Some(100))].into_iter().chain((0..30).map(|_| Op::Media(200))).collect();
     run(&ops, true);
 }
+
+/// Regression: a recording with many clusters has a long index, written in pieces past
+/// the stream's end; the patched file must carry Cues, Duration and a known Segment size.
+#[test]
+fn a_long_seekable_recording_keeps_its_index() {
+    let tracks = [TrackDesc { id: MIC, format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }), live: true }];
+    let opts = RecorderOptions { mime_type: "", seekable: true, ..Default::default() };
+    let rec = Recorder::new(WebmFormats, &tracks, &opts, leak(128 * 1024), leak(8 * 1024)).unwrap();
+    let mut r = Run { rec, now: Instant::from_micros(5_000_000), audio_ts: Duration::ZERO, video_frames: 0, events: vec![], blobs: vec![], current: vec![], stops: vec![] };
+    let mut file: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 4096];
+    r.rec.start(r.now, Some(500)).unwrap();
+    let pcm = [0.1f32; 480];
+    for i in 0..12_000u64 {
+        r.now = r.now + Duration::from_millis(10);
+        let frame = AudioFrame { samples: Samples::F32(&pcm), channels: 1, sample_rate: 48_000, timestamp: Duration::from_millis(i * 10) };
+        let mut taken = 0;
+        while taken < 480 {
+            if let Ok(n) = r.rec.handle_audio(r.now, MIC, &AudioFrame { samples: Samples::F32(&pcm[taken..]), ..frame }) {
+                taken += n;
+            }
+            r.rec.handle_timeout(r.now);
+            loop {
+                match r.rec.poll_output(&mut buf) {
+                    Output::Bytes(n) | Output::FileOnly(n) => file.extend_from_slice(&buf[..n]),
+                    Output::Patch { offset, n } => {
+                        let at = offset as usize;
+                        assert!(at <= file.len(), "a patch left a gap");
+                        if file.len() < at + n {
+                            file.resize(at + n, 0);
+                        }
+                        file[at..at + n].copy_from_slice(&buf[..n]);
+                    }
+                    Output::BlobOnly(_) | Output::Event(_) => {}
+                    Output::Wait(_) => break,
+                }
+            }
+        }
+    }
+    r.rec.stop(r.now);
+    loop {
+        match r.rec.poll_output(&mut buf) {
+            Output::Bytes(n) | Output::FileOnly(n) => file.extend_from_slice(&buf[..n]),
+            Output::Patch { offset, n } => {
+                let at = offset as usize;
+                if file.len() < at + n {
+                    file.resize(at + n, 0);
+                }
+                file[at..at + n].copy_from_slice(&buf[..n]);
+            }
+            Output::BlobOnly(_) | Output::Event(_) => {}
+            Output::Wait(_) => break,
+        }
+    }
+    // 120 s cut every 500 ms: 240 clusters, each indexed.
+    let mut top = Reader::new(&file, 0);
+    let header = top.next_header().unwrap().unwrap();
+    top.skip_data(&header).unwrap();
+    let segment = top.next_header().unwrap().unwrap();
+    assert_eq!(segment.end(), Some(file.len() as u64), "the Segment size covers the file");
+    let mut seg = top.enter(&segment);
+    let (mut cues, mut duration) = (0, None);
+    while let Some(h) = seg.next_header().unwrap() {
+        if h.id == ids::CUES {
+            let mut c = seg.enter(&h);
+            while let Some(p) = c.next_header().unwrap() {
+                cues += usize::from(p.id == ids::CUE_POINT);
+                c.skip_data(&p).unwrap();
+            }
+            seg.leave(&c).unwrap();
+        } else if h.id == ids::INFO {
+            let mut info = seg.enter(&h);
+            while let Some(e) = info.next_header().unwrap() {
+                let d = info.read_data(&e).unwrap();
+                if e.id == ids::DURATION {
+                    duration = Some(mediarec_ebml::read_float(d).unwrap());
+                }
+            }
+            seg.leave(&info).unwrap();
+        } else if h.size.is_some() {
+            seg.skip_data(&h).unwrap();
+        } else {
+            let mut inner = seg.enter(&h);
+            while let Some(e) = inner.next_header().unwrap() {
+                inner.skip_data(&e).unwrap();
+            }
+            seg.leave(&inner).unwrap();
+        }
+    }
+    assert!(cues >= 200, "{cues} cue points");
+    assert_eq!(duration, Some(120_000.0));
+}
