@@ -5,6 +5,7 @@
 //! printed first, so any step can be rerun by hand.
 
 mod ci;
+mod compare;
 mod demo;
 mod firmware;
 mod nostd;
@@ -33,6 +34,11 @@ tasks:
                 the WebM it records to FILE (default target/firmware/fw.webm), check it
                 and report flash and RAM use
   demo          setup, build the CLI, record 5 s to demo.webm and inspect it
+  compare [--runs N] [--streams] [--dir DIR]
+                time mediarec against ffmpeg, GStreamer, opusenc and libopus alone on a
+                10-minute WAV (sox), and `mediarec fix` against `ffmpeg -c copy` on a
+                500+ MB file; --streams: real-time Opus streams per core. Writes
+                target/compare.json (needs sox, ffmpeg, GNU time)
 ";
 
 /// What the command line asks for.
@@ -44,6 +50,7 @@ enum Task {
     Demo,
     Capture,
     Firmware { out: Option<PathBuf> },
+    Compare(Vec<String>),
     Help,
 }
 
@@ -75,6 +82,7 @@ fn parse_args(args: &[String]) -> Result<Task> {
             [flag] if flag == "--out" => return Err("--out needs a file name".into()),
             _ => Task::Firmware { out: None },
         },
+        "compare" => Task::Compare(std::mem::take(&mut rest).to_vec()),
         other => return Err(format!("unknown task `{other}`")),
     };
     match rest.first() {
@@ -103,6 +111,7 @@ fn main() -> ExitCode {
         Task::Demo => demo::run(),
         Task::Capture => pulse::run(),
         Task::Firmware { out } => firmware::run(out),
+        Task::Compare(args) => compare::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

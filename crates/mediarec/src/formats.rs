@@ -12,6 +12,8 @@ use mediarec_core::{
 use mediarec_ogg::OggOpusMuxer;
 use mediarec_webm::WebmMuxer;
 
+use crate::threaded::ThreadedAudioEncoder;
+
 /// Every (container, codec) pair this build records, in the order `mediarec types` lists
 /// them.
 pub const SUPPORTED: &[(ContainerId, CodecId)] = &[
@@ -36,12 +38,26 @@ pub const SUPPORTED: &[(ContainerId, CodecId)] = &[
 /// assert!(is_type_supported(&StdFormats::default(), "audio/ogg; codecs=\"opus\""));
 /// assert!(!is_type_supported(&StdFormats::default(), "audio/ogg;codecs=vp8"));
 /// ```
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct StdFormats {
     /// Opus encoder choices (complexity, frame duration, channels).
     pub opus: OpusOptions,
     /// VP8/VP9 encoder choices (speed, threads).
     pub vpx: VpxOptions,
+    /// Encode Opus on a thread of its own ([`ThreadedAudioEncoder`]), so that reading,
+    /// muxing and writing overlap encoding. Default: when the machine has more than one
+    /// core (a file then encodes in about libopus's time alone).
+    pub encoder_thread: bool,
+}
+
+impl Default for StdFormats {
+    fn default() -> Self {
+        StdFormats {
+            opus: OpusOptions::default(),
+            vpx: VpxOptions::default(),
+            encoder_thread: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
+        }
+    }
 }
 
 impl Formats for StdFormats {
@@ -72,6 +88,12 @@ impl Formats for StdFormats {
         settings: EncoderSettings,
     ) -> Result<AnyAudioEncoder, ErrorKind> {
         match codec {
+            CodecId::Opus if self.encoder_thread => {
+                let e = OpusEncoder::new(input, settings, self.opus).map_err(|e| e.kind())?;
+                ThreadedAudioEncoder::new(e, input)
+                    .map(|e| AnyAudioEncoder::ThreadedOpus(Box::new(e)))
+                    .map_err(|e| e.kind())
+            }
             CodecId::Opus => OpusEncoder::new(input, settings, self.opus)
                 .map(|e| AnyAudioEncoder::Opus(Box::new(e)))
                 .map_err(|e| e.kind()),
@@ -109,6 +131,8 @@ impl Formats for StdFormats {
 pub enum AnyAudioEncoder {
     /// libopus (boxed: it holds its frame and resampler buffers inline).
     Opus(Box<OpusEncoder>),
+    /// libopus on an encoder thread ([`StdFormats::encoder_thread`]).
+    ThreadedOpus(Box<ThreadedAudioEncoder<OpusEncoder>>),
     /// PCM (boxed: it holds a packet-sized buffer inline).
     Pcm(Box<PcmEncoder>),
 }
@@ -132,30 +156,35 @@ impl AudioEncoder for AnyAudioEncoder {
     fn config(&self) -> &CodecConfig {
         match self {
             AnyAudioEncoder::Opus(e) => e.config(),
+            AnyAudioEncoder::ThreadedOpus(e) => e.config(),
             AnyAudioEncoder::Pcm(e) => e.config(),
         }
     }
     fn push(&mut self, frame: &AudioFrame<'_>) -> Result<usize, AnyError> {
         match self {
             AnyAudioEncoder::Opus(e) => e.push(frame).map_err(any::<OpusError>),
+            AnyAudioEncoder::ThreadedOpus(e) => e.push(frame).map_err(any),
             AnyAudioEncoder::Pcm(e) => e.push(frame).map_err(any::<PcmError>),
         }
     }
     fn pull(&mut self, out: &mut [u8]) -> Result<Option<PacketInfo>, AnyError> {
         match self {
             AnyAudioEncoder::Opus(e) => e.pull(out).map_err(any),
+            AnyAudioEncoder::ThreadedOpus(e) => e.pull(out).map_err(any),
             AnyAudioEncoder::Pcm(e) => e.pull(out).map_err(any),
         }
     }
     fn finish(&mut self) -> Result<(), AnyError> {
         match self {
             AnyAudioEncoder::Opus(e) => e.finish().map_err(any),
+            AnyAudioEncoder::ThreadedOpus(e) => e.finish().map_err(any),
             AnyAudioEncoder::Pcm(e) => e.finish().map_err(any),
         }
     }
     fn max_packet_len(&self) -> usize {
         match self {
             AnyAudioEncoder::Opus(e) => e.max_packet_len(),
+            AnyAudioEncoder::ThreadedOpus(e) => e.max_packet_len(),
             AnyAudioEncoder::Pcm(e) => e.max_packet_len(),
         }
     }

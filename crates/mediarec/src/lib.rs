@@ -42,6 +42,7 @@ mod input;
 mod recorder;
 mod sink;
 mod stream;
+mod threaded;
 mod video;
 
 #[cfg(feature = "cpal")]
@@ -67,4 +68,5 @@ pub use mediarec_recorder::{RecorderError, RecordingState};
 pub use recorder::{Event, FacadeError, MediaRecorder, MediaRecorderOptions, Snapshot, Summary};
 pub use sink::{Destination, FileSink};
 pub use stream::MediaStream;
+pub use threaded::{ThreadedAudioEncoder, ThreadedError};
 pub use video::{PatternInput, VideoInput, VideoRead};

@@ -745,14 +745,11 @@ impl Worker {
     }
 
     fn meter(&mut self, data: &[f32], channels: usize) {
-        if data.is_empty() {
+        if data.is_empty() || channels == 0 {
             return;
         }
         self.peaks.resize(channels, f32::NEG_INFINITY);
-        for (c, peak) in self.peaks.iter_mut().enumerate() {
-            let p = data.iter().skip(c).step_by(channels).fold(0f32, |m, s| m.max(s.abs()));
-            *peak = 20.0 * p.log10();
-        }
+        peak_dbfs(data, channels, &mut self.peaks);
     }
 
     fn error_message(&mut self, message: String) {
@@ -855,5 +852,71 @@ fn error_text(name: DomErrorName) -> &'static str {
         DomErrorName::NotSupported => "the requested type cannot be recorded",
         DomErrorName::Security => "access to the stream was lost",
         _ => "recording could not continue",
+    }
+}
+
+/// The peak of each of `channels` interleaved channels of `data`, in dBFS, into `peaks`.
+/// Magnitudes are compared as bit patterns (sign cleared), which orders finite samples as
+/// their values do and lets the loop vectorise (it runs over every sample read); NaN counts
+/// as silence.
+fn peak_dbfs(data: &[f32], channels: usize, peaks: &mut [f32]) {
+    let magnitude = |s: &f32| match s.to_bits() & 0x7FFF_FFFF {
+        b if b > 0x7F80_0000 => 0,
+        b => b,
+    };
+    // Lane i holds channel i % channels.
+    let mut lanes = [0u32; 16];
+    if channels == 0 {
+        return;
+    } else if 16 % channels == 0 {
+        let mut chunks = data.chunks_exact(16);
+        for chunk in &mut chunks {
+            lanes.iter_mut().zip(chunk).for_each(|(l, s)| *l = (*l).max(magnitude(s)));
+        }
+        let rest = chunks.remainder();
+        lanes.iter_mut().zip(rest).for_each(|(l, s)| *l = (*l).max(magnitude(s)));
+    } else {
+        for frame in data.chunks_exact(channels) {
+            lanes.iter_mut().zip(frame).for_each(|(l, s)| *l = (*l).max(magnitude(s)));
+        }
+    }
+    for (c, peak) in peaks.iter_mut().enumerate().take(channels) {
+        let bits = if c < 16 {
+            lanes.iter().skip(c).step_by(channels).copied().max().unwrap_or(0)
+        } else {
+            data.iter().skip(c).step_by(channels).map(magnitude).max().unwrap_or(0)
+        };
+        *peak = 20.0 * f32::from_bits(bits).log10();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::peak_dbfs;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn peaks_are_the_largest_magnitudes(
+            channels in 1usize..20,
+            samples in proptest::collection::vec(-2.0f32..2.0, 0..400),
+        ) {
+            let data = &samples[..samples.len() / channels * channels];
+            let mut peaks = vec![0.0; channels];
+            peak_dbfs(data, channels, &mut peaks);
+            for (c, &peak) in peaks.iter().enumerate() {
+                let want = data.iter().skip(c).step_by(channels).fold(0f32, |m, s| m.max(s.abs()));
+                prop_assert_eq!(peak, 20.0 * want.log10());
+            }
+        }
+    }
+
+    #[test]
+    fn nan_is_silence_and_infinity_is_loud() {
+        let mut peaks = [0.0; 2];
+        peak_dbfs(&[f32::NAN, f32::NEG_INFINITY, 0.5, 0.0], 2, &mut peaks);
+        assert_eq!(peaks, [20.0 * 0.5f32.log10(), f32::INFINITY]);
+        peak_dbfs(&[f32::NAN, 0.0], 2, &mut peaks);
+        assert_eq!(peaks, [f32::NEG_INFINITY, f32::NEG_INFINITY]);
     }
 }
