@@ -43,9 +43,12 @@ fn devices() -> Vec<InputDeviceInfo> {
     );
     camera.facing_mode = Some("user".into());
     camera.background_blur = vec![false, true];
-    let mut fixed = InputDeviceInfo::camera("fixed", "Capture card", "grp-card", vec![
-        VideoMode::new(720, 576, 25.0),
-    ]);
+    let mut fixed = InputDeviceInfo::camera(
+        "fixed",
+        "Capture card",
+        "grp-card",
+        vec![VideoMode::new(720, 576, 25.0)],
+    );
     fixed.crop_and_scale = false;
     vec![builtin, headset, camera, fixed]
 }
@@ -69,25 +72,38 @@ fuzz_target!(|data: &[u8]| {
 
     let devices = devices();
     if let Ok(selection) = select_devices(&constraints, &devices) {
-        for (kind, choice) in [(MediaKind::Audio, &selection.audio), (MediaKind::Video, &selection.video)] {
+        for (kind, choice) in
+            [(MediaKind::Audio, &selection.audio), (MediaKind::Video, &selection.video)]
+        {
             let Some(choice) = choice else { continue };
             let device = &devices[choice.device];
             assert_eq!(device.kind, kind);
-            let d = fitness_distance(&choice.settings, kind, &choice.constraints.basic, BareValues::Ideal);
+            let d = fitness_distance(
+                &choice.settings,
+                kind,
+                &choice.constraints.basic,
+                BareValues::Ideal,
+            );
             assert!(d.is_finite() && d >= 0.0, "chosen settings must satisfy the basic set");
         }
     }
 
     // applyConstraints on a live track of each requested kind.
     let mut ctx = MediaContext::new(SeededIds::new(1));
-    for (kind, tc) in [(MediaKind::Audio, &constraints.audio), (MediaKind::Video, &constraints.video)] {
+    for (kind, tc) in
+        [(MediaKind::Audio, &constraints.audio), (MediaKind::Video, &constraints.video)]
+    {
         let Some(tc) = tc else { continue };
         let Some(device) = devices.iter().find(|d| d.kind == kind) else { continue };
         let source = ctx.create_source(device.clone());
         let Ok(track) = ctx.create_track(source, MediaTrackConstraints::new()) else { continue };
         let before = ctx.track(track).map(|t| t.get_settings());
         if ctx.apply_constraints(track, tc.clone()).is_err() {
-            assert_eq!(ctx.track(track).map(|t| t.get_settings()), before, "failure changes nothing");
+            assert_eq!(
+                ctx.track(track).map(|t| t.get_settings()),
+                before,
+                "failure changes nothing"
+            );
         }
         while ctx.poll_event().is_some() {}
     }

@@ -34,8 +34,9 @@ fuzz_target!(|data: &[u8]| {
             assert!(!c.is_empty());
             let _ = c.identifier().chars().count();
         }
-        let actual = resolved
-            .unwrap_or_else(|_| RecordingType::for_tracks(ContainerId::WebM, Some(CodecId::Opus), None));
+        let actual = resolved.unwrap_or_else(|_| {
+            RecordingType::for_tracks(ContainerId::WebM, Some(CodecId::Opus), None)
+        });
         let mut n = Count(0);
         assert!(write_full_mime_type(&mut n, s, &actual).is_ok());
     }

@@ -3,7 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mediarec_core::{ByteSink, CodecConfig, CodecId, Duration, Muxer, Packet, PacketInfo, SinkError};
+use mediarec_core::{
+    ByteSink, CodecConfig, CodecId, Duration, Muxer, Packet, PacketInfo, SinkError,
+};
 use mediarec_ogg::{OggOpusMuxer, Pages};
 
 struct VecSink(Vec<u8>);

@@ -24,10 +24,20 @@ impl Formats for PcmWebm {
     fn default_codec(&self, _: ContainerId, k: MediaKind) -> Option<CodecId> {
         (k == MediaKind::Audio).then_some(CodecId::PcmF32)
     }
-    fn audio_encoder(&mut self, _: CodecId, p: AudioParams, _: EncoderSettings) -> Result<PcmEncoder, ErrorKind> {
+    fn audio_encoder(
+        &mut self,
+        _: CodecId,
+        p: AudioParams,
+        _: EncoderSettings,
+    ) -> Result<PcmEncoder, ErrorKind> {
         PcmEncoder::try_new(p, PcmFormat::F32)
     }
-    fn video_encoder(&mut self, _: CodecId, _: VideoParams, _: EncoderSettings) -> Result<NoEncoder, ErrorKind> {
+    fn video_encoder(
+        &mut self,
+        _: CodecId,
+        _: VideoParams,
+        _: EncoderSettings,
+    ) -> Result<NoEncoder, ErrorKind> {
         Err(ErrorKind::Unsupported)
     }
     fn muxer(&mut self, c: ContainerId) -> Result<WebmMuxer<64>, ErrorKind> {
@@ -54,7 +64,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut ring = vec![0u8; 16 * 1024];
     let mut packet = vec![0u8; 8 * 1024];
-    let opts = RecorderOptions { mime_type: "audio/webm", seekable: data.first().is_some_and(|b| b & 1 == 1), ..Default::default() };
+    let opts = RecorderOptions {
+        mime_type: "audio/webm",
+        seekable: data.first().is_some_and(|b| b & 1 == 1),
+        ..Default::default()
+    };
     let Ok(mut rec) = Recorder::new(PcmWebm, &[mic], &opts, &mut ring, &mut packet) else { return };
     let mut out = [0u8; 97];
     let mut now = Instant::from_micros(0);
@@ -65,23 +79,39 @@ fuzz_target!(|data: &[u8]| {
         let (op, arg) = (pair[0], pair.get(1).copied().unwrap_or(0));
         now = now + Duration::from_millis(u64::from(arg));
         match op % 11 {
-            0 => { let _ = rec.start(now, (arg & 1 == 1).then_some(u32::from(arg) * 7)); }
+            0 => {
+                let _ = rec.start(now, (arg & 1 == 1).then_some(u32::from(arg) * 7));
+            }
             1 => rec.stop(now),
-            2 => { let _ = rec.pause(now); }
-            3 => { let _ = rec.resume(now); }
-            4 => { let _ = rec.request_data(now); }
+            2 => {
+                let _ = rec.pause(now);
+            }
+            3 => {
+                let _ = rec.resume(now);
+            }
+            4 => {
+                let _ = rec.request_data(now);
+            }
             5 | 6 | 7 => {
                 let n = usize::from(arg) * 7 % pcm.len();
-                let f = AudioFrame { samples: Samples::F32(&pcm[..n]), channels: 1, sample_rate: 48_000, timestamp: ts };
+                let f = AudioFrame {
+                    samples: Samples::F32(&pcm[..n]),
+                    channels: 1,
+                    sample_rate: 48_000,
+                    timestamp: ts,
+                };
                 ts += f.duration();
                 let _ = rec.handle_audio(now, TrackId(1), &f);
             }
             8 => rec.handle_timeout(now),
-            9 => rec.handle_track(now, match arg % 3 {
-                0 => TrackChange::Ended(TrackId(1)),
-                1 => TrackChange::Removed(TrackId(u32::from(arg % 2 + 1))),
-                _ => TrackChange::Added(TrackDesc { id: TrackId(u32::from(arg)), ..mic }),
-            }),
+            9 => rec.handle_track(
+                now,
+                match arg % 3 {
+                    0 => TrackChange::Ended(TrackId(1)),
+                    1 => TrackChange::Removed(TrackId(u32::from(arg % 2 + 1))),
+                    _ => TrackChange::Added(TrackDesc { id: TrackId(u32::from(arg)), ..mic }),
+                },
+            ),
             _ => rec.handle_failure(now, ErrorKind::Io),
         }
         drain(&mut rec, &mut out, &mut last);

@@ -15,10 +15,7 @@ struct Step {
 
 enum Action {
     /// `cargo` with these environment variables and arguments, at the repository root.
-    Cargo {
-        env: &'static [(&'static str, &'static str)],
-        args: &'static [&'static str],
-    },
+    Cargo { env: &'static [(&'static str, &'static str)], args: &'static [&'static str] },
     /// The task of this program named like the step (`cargo xtask <name>`), run in this
     /// process.
     Task(fn() -> Result),
@@ -34,17 +31,11 @@ impl Step {
         env: &'static [(&'static str, &'static str)],
         args: &'static [&'static str],
     ) -> Step {
-        Step {
-            name,
-            action: Action::Cargo { env, args },
-        }
+        Step { name, action: Action::Cargo { env, args } }
     }
 
     fn task(name: &'static str, task: fn() -> Result) -> Step {
-        Step {
-            name,
-            action: Action::Task(task),
-        }
+        Step { name, action: Action::Task(task) }
     }
 
     /// The shell line that reruns this step.
@@ -76,17 +67,7 @@ const FUZZ_STABLE: &[&str] = &["build", "--manifest-path", "fuzz/Cargo.toml"];
 fn steps(fuzz_on_nightly: bool) -> Vec<Step> {
     vec![
         Step::cargo("fmt", &["fmt", "--all", "--", "--check"]),
-        Step::cargo(
-            "clippy",
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
+        Step::cargo("clippy", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         Step::cargo("test", &["test", "--workspace"]),
         // Real microphones: a private PulseAudio with a 440 Hz source, captured through cpal.
         Step::task("capture", pulse::run),
@@ -103,10 +84,7 @@ fn steps(fuzz_on_nightly: bool) -> Vec<Step> {
         } else {
             Step::cargo("fuzz build (stable, uninstrumented)", FUZZ_STABLE)
         },
-        Step::cargo(
-            "bench build",
-            &["bench", "--no-run", "-p", "mediarec-benches"],
-        ),
+        Step::cargo("bench build", &["bench", "--no-run", "-p", "mediarec-benches"]),
     ]
 }
 

@@ -148,25 +148,17 @@ fn cargo<S: AsRef<OsStr>>(args: &[S]) -> Command {
 fn run_cmd(cmd: &mut Command) -> Result {
     let shown = display(cmd);
     println!("$ {shown}");
-    let status = cmd
-        .stdin(Stdio::null())
-        .status()
-        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{shown}` failed ({status})"))
-    }
+    let status =
+        cmd.stdin(Stdio::null()).status().map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{shown}` failed ({status})")) }
 }
 
 /// Runs `cmd` without showing anything; `Ok(stdout)` on success, otherwise `Err` with the
 /// last line it wrote to stderr (or its exit status).
 fn capture(cmd: &mut Command) -> Result<String> {
     let shown = display(cmd);
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    let out =
+        cmd.stdin(Stdio::null()).output().map_err(|e| format!("cannot start `{shown}`: {e}"))?;
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
@@ -185,9 +177,7 @@ fn display(cmd: &Command) -> String {
         .filter_map(|(k, v)| Some(format!("{}={}", k.to_string_lossy(), quote(v?))))
         .collect();
     let program = Path::new(cmd.get_program());
-    words.push(quote(
-        program.strip_prefix(root()).unwrap_or(program).as_os_str(),
-    ));
+    words.push(quote(program.strip_prefix(root()).unwrap_or(program).as_os_str()));
     words.extend(cmd.get_args().map(quote));
     words.join(" ")
 }
@@ -195,14 +185,8 @@ fn display(cmd: &Command) -> String {
 fn quote(word: &OsStr) -> String {
     let word = word.to_string_lossy();
     let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.,/:=+@%".contains(c));
-    if plain {
-        word.into_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_.,/:=+@%".contains(c));
+    if plain { word.into_owned() } else { format!("'{}'", word.replace('\'', r"'\''")) }
 }
 
 #[cfg(test)]
@@ -238,24 +222,15 @@ mod tests {
         assert_eq!(parse("ci --ci"), Err("unexpected argument `--ci`".into()));
         assert_eq!(parse("firmware --out"), Err("--out needs a file name".into()));
         assert_eq!(parse("firmware --out a b"), Err("unexpected argument `b`".into()));
-        assert_eq!(
-            parse("setup --fast"),
-            Err("unexpected argument `--fast`".into())
-        );
-        assert_eq!(
-            parse("setup --ci --ci"),
-            Err("unexpected argument `--ci`".into())
-        );
+        assert_eq!(parse("setup --fast"), Err("unexpected argument `--fast`".into()));
+        assert_eq!(parse("setup --ci --ci"), Err("unexpected argument `--ci`".into()));
     }
 
     #[test]
     fn displays_commands_as_pasteable_shell() {
         let mut cmd = cargo(&["doc", "--workspace"]);
         cmd.env("RUSTDOCFLAGS", "-Dwarnings");
-        assert_eq!(
-            display(&cmd),
-            "RUSTDOCFLAGS=-Dwarnings cargo doc --workspace"
-        );
+        assert_eq!(display(&cmd), "RUSTDOCFLAGS=-Dwarnings cargo doc --workspace");
         let cmd = Command::new(root().join("target/debug/mediarec"));
         assert_eq!(display(&cmd), "target/debug/mediarec");
         let mut cmd = Command::new("echo");

@@ -28,21 +28,13 @@ const NO_STD_CRATES: &[&str] = &[
 
 pub fn run() -> Result {
     let check = root().join(CHECK_CRATE);
-    run_cmd(&mut cargo(&[
-        "build",
-        "--manifest-path",
-        &format!("{CHECK_CRATE}/Cargo.toml"),
-    ]))?;
+    run_cmd(&mut cargo(&["build", "--manifest-path", &format!("{CHECK_CRATE}/Cargo.toml")]))?;
     let binary = target_dir(&check.join("target")).join("debug/mediarec-nostd-check");
     run_cmd(&mut Command::new(binary)).map_err(|e| format!("the no_std check failed: {e}"))?;
 
     match setup::ensure(&setup::thumb_target()) {
         Ok(()) => run_cmd(&mut cargo(&thumb_build_args(|name| {
-            root()
-                .join("crates")
-                .join(name)
-                .join("Cargo.toml")
-                .is_file()
+            root().join("crates").join(name).join("Cargo.toml").is_file()
         }))),
         Err(why) => {
             println!("nostd: skipping {}: {why}", setup::THUMB_TARGET);

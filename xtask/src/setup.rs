@@ -46,13 +46,7 @@ pub const THUMB_TARGET: &str = "thumbv7em-none-eabihf";
 
 /// Wait for another apt/dpkg (e.g. unattended upgrades) instead of failing on its lock; no
 /// progress bars, little output (it is shown only when apt fails).
-const APT_OPTIONS: &[&str] = &[
-    "-o",
-    "DPkg::Lock::Timeout=600",
-    "-o",
-    "Dpkg::Use-Pty=0",
-    "-qq",
-];
+const APT_OPTIONS: &[&str] = &["-o", "DPkg::Lock::Timeout=600", "-o", "Dpkg::Use-Pty=0", "-qq"];
 
 pub fn run(ci: bool) -> Result {
     let mut summary = install_packages()?;
@@ -94,9 +88,9 @@ fn install_packages() -> Result<String> {
     }
     let still = query_dpkg()?.map(|answer| missing(PACKAGES, &answer).join(" "));
     match still {
-        Some(still) if !still.is_empty() => Err(format!(
-            "apt-get finished but these are still not installed: {still}"
-        )),
+        Some(still) if !still.is_empty() => {
+            Err(format!("apt-get finished but these are still not installed: {still}"))
+        }
         _ => Ok(format!(
             "installed {} Debian packages; all {} present",
             absent.len(),
@@ -288,14 +282,7 @@ tmux install ok not-installed
 
     #[test]
     fn missing_is_what_dpkg_does_not_show_installed() {
-        let wanted = [
-            "cmake",
-            "libasound2-dev",
-            "ffmpeg",
-            "sox",
-            "tmux",
-            "chromium",
-        ];
+        let wanted = ["cmake", "libasound2-dev", "ffmpeg", "sox", "tmux", "chromium"];
         assert_eq!(missing(&wanted, ANSWER), ["ffmpeg", "tmux", "chromium"]);
         assert_eq!(missing(&wanted, ""), wanted);
         assert!(missing(&["cmake", "sox"], ANSWER).is_empty());
@@ -304,10 +291,7 @@ tmux install ok not-installed
     #[test]
     fn a_name_is_not_matched_by_its_prefix() {
         let answer = "gstreamer1.0-plugins-base-apps install ok installed\n";
-        assert_eq!(
-            missing(&["gstreamer1.0-plugins-base"], answer),
-            ["gstreamer1.0-plugins-base"]
-        );
+        assert_eq!(missing(&["gstreamer1.0-plugins-base"], answer), ["gstreamer1.0-plugins-base"]);
     }
 
     #[test]

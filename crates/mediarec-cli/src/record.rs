@@ -15,12 +15,11 @@ use mediarec::{
     MediaStream,
 };
 use mediarec_core::MediaKind;
-use mediarec_stream::{CaptureError, MediaStreamConstraints, MediaTrackConstraints};
 use mediarec_core::{BitrateMode, DomErrorName, Duration};
+use mediarec_stream::{CaptureError, MediaStreamConstraints, MediaTrackConstraints};
 use serde_json::json;
 
 use crate::Failure;
-
 
 /// Arguments of `mediarec record`.
 #[derive(Args)]
@@ -156,13 +155,21 @@ pub fn source_device(spec: &str, realtime: bool) -> Result<Device, Failure> {
         "noise" => Ok(Device::noise()),
         "pattern" => {
             let (size, fps) = arg.split_once('@').unwrap_or((arg, "30"));
-            let (w, h) = if size.is_empty() { ("320", "240") } else { size.split_once('x').unwrap_or((size, "")) };
+            let (w, h) = if size.is_empty() {
+                ("320", "240")
+            } else {
+                size.split_once('x').unwrap_or((size, ""))
+            };
             let parse = |v: &str, what: &str, max: u32| {
                 v.parse::<u32>().ok().filter(|n| *n <= max).ok_or_else(|| {
                     Failure::usage(format!("pattern {what} '{v}' is not valid: use pattern:WxH@FPS, e.g. pattern:320x240@30"))
                 })
             };
-            let (w, h, fps) = (parse(w, "width", 16_384)?, parse(h, "height", 16_384)?, parse(fps, "frame rate", 240)?);
+            let (w, h, fps) = (
+                parse(w, "width", 16_384)?,
+                parse(h, "height", 16_384)?,
+                parse(fps, "frame rate", 240)?,
+            );
             if w < 2 || h < 2 {
                 return Err(Failure::usage("the pattern must be at least 2x2 pixels"));
             }
@@ -170,7 +177,9 @@ pub fn source_device(spec: &str, realtime: bool) -> Result<Device, Failure> {
         }
         "sweep" => Ok(Device::sweep()),
         "file" if arg.is_empty() => Err(Failure::usage("file: needs a path, e.g. file:in.wav")),
-        "file" => Device::wav(arg, realtime).map_err(|e| Failure::usage(format!("NotReadableError: {e}"))),
+        "file" => {
+            Device::wav(arg, realtime).map_err(|e| Failure::usage(format!("NotReadableError: {e}")))
+        }
         "mic" => {
             let list = crate::quiet_stderr(mediarec::microphones)
                 .map_err(|e| Failure::usage(format!("{}: {e}", e.dom_name())))?;
@@ -178,7 +187,9 @@ pub fn source_device(spec: &str, realtime: bool) -> Result<Device, Failure> {
                 list.first()
             } else {
                 list.iter().find(|d| {
-                    d.device_id == arg || d.label == arg || d.backend_id.ends_with(&format!(":{arg}"))
+                    d.device_id == arg
+                        || d.label == arg
+                        || d.backend_id.ends_with(&format!(":{arg}"))
                 })
             };
             let d = found.ok_or_else(|| {
@@ -199,12 +210,16 @@ pub fn source_device(spec: &str, realtime: bool) -> Result<Device, Failure> {
 /// constraint, and what to do.
 fn capture_failure(e: &CaptureError) -> Failure {
     let hint = match e.dom_name() {
-        DomErrorName::Overconstrained => "; `mediarec devices --json` shows what each device offers",
+        DomErrorName::Overconstrained => {
+            "; `mediarec devices --json` shows what each device offers"
+        }
         DomErrorName::Type => "; e.g. --constraints '{\"audio\":{\"channelCount\":1}}'",
         _ => "",
     };
     match e.constraint() {
-        Some(c) => Failure::usage(format!("{}: constraint {c}: {}{hint}", e.dom_name(), e.message())),
+        Some(c) => {
+            Failure::usage(format!("{}: constraint {c}: {}{hint}", e.dom_name(), e.message()))
+        }
         None => Failure::usage(format!("{}: {}{hint}", e.dom_name(), e.message())),
     }
 }
@@ -330,9 +345,10 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
     let mut events_out: Option<Box<dyn Write>> = match a.events.as_deref() {
         None => None,
         Some("-") => Some(Box::new(std::io::stdout())),
-        Some(path) => Some(Box::new(File::create(path).map_err(|e| {
-            Failure::usage(format!("cannot write events to {path}: {e}"))
-        })?)),
+        Some(path) => Some(Box::new(
+            File::create(path)
+                .map_err(|e| Failure::usage(format!("cannot write events to {path}: {e}")))?,
+        )),
     };
     if a.output == "-" && a.events.as_deref() == Some("-") {
         return Err(Failure::usage("--events - and OUTPUT - would both write to stdout"));
@@ -423,7 +439,9 @@ pub fn record(a: RecordArgs) -> Result<ExitCode, Failure> {
                         }
                         "" => Ok(()),
                         other => {
-                            eprintln!("mediarec: unknown command '{other}' (pause, resume, request-data, stop)");
+                            eprintln!(
+                                "mediarec: unknown command '{other}' (pause, resume, request-data, stop)"
+                            );
                             Ok(())
                         }
                     };

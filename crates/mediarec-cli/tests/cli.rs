@@ -97,7 +97,13 @@ fn scripted_control_run_gives_the_spec_event_order_and_removes_paused_time() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    for (wait, cmd) in [(2.8, "request-data"), (0.5, "pause"), (1.0, "request-data"), (0.5, "resume"), (2.0, "stop")] {
+    for (wait, cmd) in [
+        (2.8, "request-data"),
+        (0.5, "pause"),
+        (1.0, "request-data"),
+        (0.5, "resume"),
+        (2.0, "stop"),
+    ] {
         std::thread::sleep(Duration::from_secs_f64(wait));
         writeln!(stdin, "{cmd}").unwrap();
     }
@@ -118,26 +124,34 @@ fn scripted_control_run_gives_the_spec_event_order_and_removes_paused_time() {
     assert!(pause < resume);
     assert!(types[1..pause].contains(&"dataavailable"));
     assert!(types[resume..].contains(&"dataavailable"));
-    assert!(types.iter().all(|t| ["start", "dataavailable", "pause", "resume", "stop"].contains(t)));
+    assert!(
+        types.iter().all(|t| ["start", "dataavailable", "pause", "resume", "stop"].contains(t))
+    );
     let timecodes: Vec<f64> = events.iter().filter_map(|e| e["timecode"].as_f64()).collect();
     assert_eq!(timecodes[0], 0.0);
     assert!(timecodes.windows(2).all(|w| w[0] <= w[1]), "{timecodes:?}");
 
     // Recording time is wall time from start to stop minus the paused span: the script
     // records 2.8 + 0.5 + 2.0 = 5.3 s and pauses 1.5 s.
-    let wall = |t: &str| events.iter().find(|e| e["type"] == t).unwrap()["wall_ms"].as_f64().unwrap() / 1000.0;
+    let wall = |t: &str| {
+        events.iter().find(|e| e["type"] == t).unwrap()["wall_ms"].as_f64().unwrap() / 1000.0
+    };
     let paused = wall("resume") - wall("pause");
     let recorded = wall("stop") - wall("start") - paused;
     assert!((paused - 1.5).abs() < 0.3, "paused {paused} s");
     let file = dir.path().join("out.webm");
     ffmpeg_decodes(&file);
     let seconds = decoded_seconds(&file);
-    assert!((seconds - recorded).abs() < 0.2, "the file holds {seconds} s, recording lasted {recorded} s");
+    assert!(
+        (seconds - recorded).abs() < 0.2,
+        "the file holds {seconds} s, recording lasted {recorded} s"
+    );
     assert!((seconds - 5.3).abs() < 0.35, "the file holds {seconds} s");
     let info = text(&tool("mkvinfo", &["-a", file.to_str().unwrap()]));
     assert!(info.contains("Duration") && info.contains("Cues"), "{info}");
 
-    let mut chunks: Vec<_> = std::fs::read_dir(dir.path().join("ch")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut chunks: Vec<_> =
+        std::fs::read_dir(dir.path().join("ch")).unwrap().map(|e| e.unwrap().path()).collect();
     chunks.sort();
     assert_eq!(chunks.len(), timecodes.len());
     let joined = dir.path().join("joined.webm");
@@ -145,11 +159,19 @@ fn scripted_control_run_gives_the_spec_event_order_and_removes_paused_time() {
     std::fs::write(&joined, all).unwrap();
     ffmpeg_decodes(&joined);
     let joined_seconds = decoded_seconds(&joined);
-    assert!((joined_seconds - seconds).abs() < 0.001, "chunks {joined_seconds} s vs file {seconds} s");
+    assert!(
+        (joined_seconds - seconds).abs() < 0.001,
+        "chunks {joined_seconds} s vs file {seconds} s"
+    );
     for c in &chunks[1..] {
         let b = std::fs::read(c).unwrap();
         if !b.is_empty() {
-            assert_eq!(&b[..4], &[0x1F, 0x43, 0xB6, 0x75], "{} does not start with a Cluster", c.display());
+            assert_eq!(
+                &b[..4],
+                &[0x1F, 0x43, 0xB6, 0x75],
+                "{} does not start with a Cluster",
+                c.display()
+            );
         }
     }
 }
@@ -181,17 +203,44 @@ fn sigint_and_sigterm_finish_a_seekable_file() {
 
 #[test]
 fn constraints_select_the_device_and_fail_with_the_spec_errors() {
-    fails_with(&["record", "--constraints", r#"{"audio":{"channelCount":{"exact":64}}}"#, "x.webm"], 2, &["OverconstrainedError", "channelCount"]);
-    fails_with(&["record", "--constraints", r#"{"audio":{"deviceId":{"exact":"no-such-device"}}}"#, "x.webm"], 2, &["OverconstrainedError", "deviceId"]);
+    fails_with(
+        &["record", "--constraints", r#"{"audio":{"channelCount":{"exact":64}}}"#, "x.webm"],
+        2,
+        &["OverconstrainedError", "channelCount"],
+    );
+    fails_with(
+        &[
+            "record",
+            "--constraints",
+            r#"{"audio":{"deviceId":{"exact":"no-such-device"}}}"#,
+            "x.webm",
+        ],
+        2,
+        &["OverconstrainedError", "deviceId"],
+    );
     fails_with(&["record", "--constraints", "{}", "x.webm"], 2, &["TypeError"]);
     fails_with(&["record", "--constraints", "[not json", "x.webm"], 2, &["TypeError"]);
     let dir = tempfile::tempdir().unwrap();
     let c = r#"{"audio":{"channelCount":{"exact":1},"sampleRate":{"ideal":16000}}}"#;
-    let out = mediarec(dir.path(), &["record", "--constraints", c, "--duration", "1s", "--quiet", "mono.webm"]);
+    let out = mediarec(
+        dir.path(),
+        &["record", "--constraints", c, "--duration", "1s", "--quiet", "mono.webm"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     let file = dir.path().join("mono.webm");
     ffmpeg_decodes(&file);
     assert_eq!(ffprobe(&file, "stream=channels"), "1");
-    let noise = mediarec(dir.path(), &["record", "--constraints", r#"{"audio":{"deviceId":{"exact":"synthetic:noise"}}}"#, "--duration", "1s", "--quiet", "n.webm"]);
+    let noise = mediarec(
+        dir.path(),
+        &[
+            "record",
+            "--constraints",
+            r#"{"audio":{"deviceId":{"exact":"synthetic:noise"}}}"#,
+            "--duration",
+            "1s",
+            "--quiet",
+            "n.webm",
+        ],
+    );
     assert!(noise.status.success(), "{}", text(&noise));
 }

@@ -214,7 +214,12 @@ mod tests {
     use proptest::prelude::*;
 
     fn frame(s: &[f32], ch: u16) -> AudioFrame<'_> {
-        AudioFrame { samples: Samples::F32(s), channels: ch, sample_rate: 48_000, timestamp: Duration::ZERO }
+        AudioFrame {
+            samples: Samples::F32(s),
+            channels: ch,
+            sample_rate: 48_000,
+            timestamp: Duration::ZERO,
+        }
     }
 
     fn encode_all(enc: &mut PcmEncoder, blocks: &[&[f32]]) -> (usize, u64) {
@@ -242,7 +247,8 @@ mod tests {
 
     #[test]
     fn last_packet_is_short_and_nothing_is_lost() {
-        let mut enc: PcmEncoder = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32);
+        let mut enc: PcmEncoder =
+            PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32);
         let samples = [0.25f32; 2 * 1000];
         let (bytes, frames) = encode_all(&mut enc, &[&samples]);
         assert_eq!(bytes, 1000 * 2 * 4);
@@ -260,11 +266,22 @@ mod tests {
 
     #[test]
     fn wrong_layout_is_refused() {
-        let mut enc: PcmEncoder = PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 1 }, PcmFormat::S16);
+        let mut enc: PcmEncoder =
+            PcmEncoder::new(AudioParams { sample_rate: 48_000, channels: 1 }, PcmFormat::S16);
         assert_eq!(enc.push(&frame(&[0.0; 4], 2)), Err(PcmError::Mismatch));
-        assert!(PcmEncoder::<64>::try_new(AudioParams { sample_rate: 0, channels: 1 }, PcmFormat::S16).is_err());
-        assert!(PcmEncoder::<4>::try_new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32).is_err());
-        let tiny = PcmEncoder::<64>::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32);
+        assert!(
+            PcmEncoder::<64>::try_new(AudioParams { sample_rate: 0, channels: 1 }, PcmFormat::S16)
+                .is_err()
+        );
+        assert!(
+            PcmEncoder::<4>::try_new(
+                AudioParams { sample_rate: 48_000, channels: 2 },
+                PcmFormat::F32
+            )
+            .is_err()
+        );
+        let tiny =
+            PcmEncoder::<64>::new(AudioParams { sample_rate: 48_000, channels: 2 }, PcmFormat::F32);
         assert_eq!(tiny.max_packet_len(), 64);
     }
 

@@ -132,11 +132,7 @@ pub struct AudioFrame<'a> {
 impl AudioFrame<'_> {
     /// Number of sample frames (samples per channel).
     pub fn frames(&self) -> usize {
-        if self.channels == 0 {
-            0
-        } else {
-            self.samples.len() / self.channels as usize
-        }
+        if self.channels == 0 { 0 } else { self.samples.len() / self.channels as usize }
     }
 
     /// How long the frame lasts.

@@ -31,8 +31,5 @@ pub fn run() -> Result<(), &'static str> {
     ensure(version == Some(1), "EBMLVersion read back")?;
     ensure(doc_type == Some("webm"), "DocType read back")?;
     top.skip_data(&header).map_err(|_| "skip the EBML header")?;
-    ensure(
-        matches!(top.next_header(), Ok(None)),
-        "bytes after the EBML header",
-    )
+    ensure(matches!(top.next_header(), Ok(None)), "bytes after the EBML header")
 }

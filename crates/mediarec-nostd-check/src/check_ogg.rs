@@ -26,8 +26,7 @@ pub fn run() -> Result<(), &'static str> {
     let mut sink = SliceSink::new(&mut storage);
     let mut mux = OggOpusMuxer::new();
     let track = mux.add_track(&config).map_err(|_| "add the Opus track")?;
-    mux.write_header(&mut sink)
-        .map_err(|_| "write the header pages")?;
+    mux.write_header(&mut sink).map_err(|_| "write the header pages")?;
     for i in 0..3u64 {
         let info = PacketInfo {
             len: 1,
@@ -37,12 +36,8 @@ pub fn run() -> Result<(), &'static str> {
             discard_samples: if i == 2 { 100 } else { 0 },
         };
         // 0xF8: CELT full band, 20 ms, one frame.
-        let packet = Packet {
-            data: black_box(&[0xF8]),
-            info,
-        };
-        mux.write_packet(track, &packet, &mut sink)
-            .map_err(|_| "write a packet")?;
+        let packet = Packet { data: black_box(&[0xF8]), info };
+        mux.write_packet(track, &packet, &mut sink).map_err(|_| "write a packet")?;
     }
     mux.finish(&mut sink).map_err(|_| "finish")?;
 
@@ -59,8 +54,5 @@ pub fn run() -> Result<(), &'static str> {
     ensure(count == 3, "OpusHead, OpusTags and one audio page")?;
     ensure(first_bos, "the first page is not BOS")?;
     ensure(last.is_eos(), "the last page is not EOS")?;
-    ensure(
-        last.granule == 3 * 960 - 100,
-        "end trimming in the last granule",
-    )
+    ensure(last.granule == 3 * 960 - 100, "end trimming in the last granule")
 }

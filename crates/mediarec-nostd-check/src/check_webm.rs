@@ -17,9 +17,7 @@ pub fn run() -> Result<(), &'static str> {
     let track = muxer
         .add_track(&CodecConfig::audio(CodecId::Opus, 48_000, 2))
         .map_err(|_| "add an Opus track")?;
-    muxer
-        .write_header(&mut sink)
-        .map_err(|_| "write the header")?;
+    muxer.write_header(&mut sink).map_err(|_| "write the header")?;
     for i in 0..PACKETS {
         let info = PacketInfo {
             len: 3,
@@ -28,37 +26,20 @@ pub fn run() -> Result<(), &'static str> {
             keyframe: true,
             discard_samples: 0,
         };
-        let packet = Packet {
-            data: black_box(&[0xFC, 0xFF, 0xFE]),
-            info,
-        };
-        muxer
-            .write_packet(track, &packet, &mut sink)
-            .map_err(|_| "write a packet")?;
+        let packet = Packet { data: black_box(&[0xFC, 0xFF, 0xFE]), info };
+        muxer.write_packet(track, &packet, &mut sink).map_err(|_| "write a packet")?;
     }
     muxer.finish(&mut sink).map_err(|_| "finish")?;
-    ensure(
-        muxer.duration() == Duration::from_millis(200),
-        "muxer duration",
-    )?;
+    ensure(muxer.duration() == Duration::from_millis(200), "muxer duration")?;
 
     let file = sink.written();
     let mut top = Reader::new(file, 0);
     let ebml = next(&mut top)?;
-    ensure(
-        ebml.id == ids::EBML,
-        "the file does not start with an EBML header",
-    )?;
-    ensure(
-        child_str(&top, &ebml, ids::DOC_TYPE)? == Some("webm"),
-        "DocType is not webm",
-    )?;
+    ensure(ebml.id == ids::EBML, "the file does not start with an EBML header")?;
+    ensure(child_str(&top, &ebml, ids::DOC_TYPE)? == Some("webm"), "DocType is not webm")?;
     top.skip_data(&ebml).map_err(|_| "skip the EBML header")?;
     let segment = next(&mut top)?;
-    ensure(
-        segment.id == ids::SEGMENT,
-        "no Segment after the EBML header",
-    )?;
+    ensure(segment.id == ids::SEGMENT, "no Segment after the EBML header")?;
     // A patchable sink gets a known Segment size that ends exactly at the end of the file.
     ensure(segment.end() == Some(file.len() as u64), "Segment size")?;
 
@@ -87,17 +68,11 @@ pub fn run() -> Result<(), &'static str> {
         children.skip_data(&h).map_err(|_| "skip a Segment child")?;
     }
     ensure(blocks == PACKETS, "blocks in the Clusters")?;
-    ensure(
-        duration_ms.is_some_and(|d| d > 199.5 && d < 200.5),
-        "Info Duration is not 200 ms",
-    )
+    ensure(duration_ms.is_some_and(|d| d > 199.5 && d < 200.5), "Info Duration is not 200 ms")
 }
 
 fn next(reader: &mut Reader<'_>) -> Result<Header, &'static str> {
-    reader
-        .next_header()
-        .map_err(|_| "read a top-level element")?
-        .ok_or("the file ended early")
+    reader.next_header().map_err(|_| "read a top-level element")?.ok_or("the file ended early")
 }
 
 /// The string child `id` of the master `parent`.

@@ -119,7 +119,11 @@ fn pick<F: Formats>(
 }
 
 /// Writes the full `mimeType` reported in the start task.
-pub(crate) fn full_type<const N: usize>(out: &mut heapless::String<N>, constrained: &str, plan: &Plan) {
+pub(crate) fn full_type<const N: usize>(
+    out: &mut heapless::String<N>,
+    constrained: &str,
+    plan: &Plan,
+) {
     out.clear();
     if mediarec_mime::write_full_mime_type(out, constrained, plan).is_err() {
         // Too long to complete: report what the author asked for.

@@ -76,9 +76,7 @@ pub(crate) fn start_bitrates(
 ) -> Bitrates {
     let Some(total) = o.bits_per_second else { return current };
     match (has_audio, has_video) {
-        (true, false) => {
-            Bitrates { audio: total.clamp(MIN_AUDIO_BPS, MAX_AUDIO_BPS), video: 0 }
-        }
+        (true, false) => Bitrates { audio: total.clamp(MIN_AUDIO_BPS, MAX_AUDIO_BPS), video: 0 },
         (false, true) => Bitrates { audio: 0, video: total.max(MIN_VIDEO_BPS) },
         _ => split(total),
     }

@@ -67,7 +67,15 @@ pub(crate) struct OutputQueue<'s> {
 
 impl<'s> OutputQueue<'s> {
     pub(crate) fn new(ring: &'s mut [u8], patchable: bool) -> Self {
-        OutputQueue { ring, head: 0, len: 0, ops: Deque::new(), position: 0, patch_end: 0, patchable }
+        OutputQueue {
+            ring,
+            head: 0,
+            len: 0,
+            ops: Deque::new(),
+            position: 0,
+            patch_end: 0,
+            patchable,
+        }
     }
 
     pub(crate) fn capacity(&self) -> usize {
@@ -182,7 +190,9 @@ impl OutputQueue<'_> {
         }
         self.copy_in(bytes)?;
         if same {
-            if let Some(Op::Append(len) | Op::BlobOnly(len) | Op::FileOnly(len)) = self.ops.back_mut() {
+            if let Some(Op::Append(len) | Op::BlobOnly(len) | Op::FileOnly(len)) =
+                self.ops.back_mut()
+            {
                 *len += bytes.len();
             }
         } else {

@@ -320,7 +320,8 @@ impl<'s, F: Formats> Recorder<'s, F> {
                         bits_per_second: share(bitrates.audio, n_audio),
                         bitrate_mode: self.options.audio_bitrate_mode,
                     };
-                    let e = self.formats.audio_encoder(codec, params, settings).map_err(unsupported)?;
+                    let e =
+                        self.formats.audio_encoder(codec, params, settings).map_err(unsupported)?;
                     max_packet = max_packet.max(e.max_packet_len());
                     Encoder::Audio(e)
                 }
@@ -332,7 +333,8 @@ impl<'s, F: Formats> Recorder<'s, F> {
                         bits_per_second: share(bitrates.video, n_video),
                         bitrate_mode: mediarec_core::BitrateMode::Variable,
                     };
-                    let e = self.formats.video_encoder(codec, params, settings).map_err(unsupported)?;
+                    let e =
+                        self.formats.video_encoder(codec, params, settings).map_err(unsupported)?;
                     max_packet = max_packet.max(e.max_packet_len());
                     let policy = KeyframePolicy::new(
                         self.options.video_key_frame_interval_duration,
@@ -345,9 +347,7 @@ impl<'s, F: Formats> Recorder<'s, F> {
                 Encoder::Audio(e) => *AudioEncoder::config(e),
                 Encoder::Video(e, _) => *VideoEncoder::config(e),
             };
-            let mux = muxer
-                .add_track(&config)
-                .map_err(|e| unsupported(e.kind()))?;
+            let mux = muxer.add_track(&config).map_err(|e| unsupported(e.kind()))?;
             let rec = Recorded {
                 id: t.id,
                 mux,
@@ -402,9 +402,10 @@ impl<'s, F: Formats> Recorder<'s, F> {
             RecordingState::Recording => {
                 self.state = RecordingState::Paused;
                 if let Some(s) = self.session.as_mut()
-                    && let Some(since) = s.slice_since.take() {
-                        s.slice_elapsed += now - since;
-                    }
+                    && let Some(since) = s.slice_since.take()
+                {
+                    s.slice_elapsed += now - since;
+                }
                 self.queue(Work::Event(RecorderEvent::Pause));
                 self.run_work();
                 Ok(())
@@ -447,7 +448,9 @@ impl<'s, F: Formats> Recorder<'s, F> {
 
     /// Time passed: fires timeslice blobs that are due.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.state == RecordingState::Recording && self.slice_deadline().is_some_and(|d| d <= now) {
+        if self.state == RecordingState::Recording
+            && self.slice_deadline().is_some_and(|d| d <= now)
+        {
             self.restart_slice(now);
             self.queue(Work::Cut);
         }
@@ -527,7 +530,9 @@ impl<'s, F: Formats> Recorder<'s, F> {
             let ts = self.timeline_ts(idx, rest.timestamp, rest.duration());
             let rest = AudioFrame { timestamp: ts, ..rest };
             let Some(s) = self.session.as_mut() else { break };
-            let Encoder::Audio(enc) = &mut s.tracks[idx].enc else { return Err(InputError::Mismatch) };
+            let Encoder::Audio(enc) = &mut s.tracks[idx].enc else {
+                return Err(InputError::Mismatch);
+            };
             match enc.push(&rest) {
                 Ok(n) => taken += n,
                 Err(e) => {
@@ -582,7 +587,9 @@ impl<'s, F: Formats> Recorder<'s, F> {
     pub fn poll_output(&mut self, buf: &mut [u8]) -> Output {
         loop {
             if let Some(o) = self.out.pop(buf) {
-                if o == Output::Event(RecorderEvent::Start) && self.state != RecordingState::Inactive {
+                if o == Output::Event(RecorderEvent::Start)
+                    && self.state != RecordingState::Inactive
+                {
                     self.mime.clone_from(&self.session_mime);
                 }
                 return o;

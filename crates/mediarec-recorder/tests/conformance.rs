@@ -5,7 +5,9 @@
 mod common;
 
 use common::*;
-use mediarec_core::{BitrateMode, DomErrorName, Duration, ErrorKind, Instant, VideoFrame, PixelFormat};
+use mediarec_core::{
+    BitrateMode, DomErrorName, Duration, ErrorKind, Instant, PixelFormat, VideoFrame,
+};
 use mediarec_recorder::*;
 
 fn opts(mime: &str) -> RecorderOptions<'_> {
@@ -16,7 +18,9 @@ fn opts(mime: &str) -> RecorderOptions<'_> {
 
 #[test]
 fn ctor_step3_unsupported_type_throws_not_supported() {
-    for ty in ["audio/ogg;codecs=vp8", "audio/mpeg", "not a type", "audio/webm;codecs=\"opus,opus\""] {
+    for ty in
+        ["audio/ogg;codecs=vp8", "audio/mpeg", "not a type", "audio/webm;codecs=\"opus,opus\""]
+    {
         let e = Harness::new(&[mic()], opts(ty)).err().unwrap();
         assert_eq!(e.dom_name(), DomErrorName::NotSupported, "{ty}");
     }
@@ -42,11 +46,16 @@ fn ctor_step10_mime_type_is_the_constrained_value_verbatim() {
 
 #[test]
 fn ctor_step11_to_15_state_bitrates_and_mode() {
-    let h = Harness::new(&[mic()], RecorderOptions { audio_bitrate_mode: BitrateMode::Constant, ..opts("") }).unwrap();
+    let h = Harness::new(
+        &[mic()],
+        RecorderOptions { audio_bitrate_mode: BitrateMode::Constant, ..opts("") },
+    )
+    .unwrap();
     assert_eq!(h.rec.state(), RecordingState::Inactive);
     assert!(h.rec.audio_bits_per_second() > 0 && h.rec.video_bits_per_second() > 0);
     assert_eq!(h.rec.audio_bitrate_mode(), BitrateMode::Constant);
-    let h = Harness::new(&[mic()], RecorderOptions { audio_bits_per_second: Some(0), ..opts("") }).unwrap();
+    let h = Harness::new(&[mic()], RecorderOptions { audio_bits_per_second: Some(0), ..opts("") })
+        .unwrap();
     assert_eq!(h.rec.audio_bits_per_second(), 0);
 }
 
@@ -240,7 +249,13 @@ fn an_encoder_failure_is_an_unknown_error_after_which_data_is_still_delivered() 
     let mut h = Harness::with(f, &[cam()], opts("video/webm")).unwrap();
     h.rec.start(h.now, None).unwrap();
     for i in 0..5u64 {
-        let frame = VideoFrame { format: PixelFormat::I420, width: 64, height: 48, data: &[], timestamp: Duration::from_millis(i * 33) };
+        let frame = VideoFrame {
+            format: PixelFormat::I420,
+            width: 64,
+            height: 48,
+            data: &[],
+            timestamp: Duration::from_millis(i * 33),
+        };
         let _ = h.rec.handle_video(h.now, CAM, &frame);
         h.drain();
     }
@@ -350,7 +365,13 @@ fn video_timestamps_skip_the_paused_gap() {
     let mut h = Harness::new(&[cam()], opts("video/webm")).unwrap();
     h.rec.start(h.now, None).unwrap();
     let send = |h: &mut Harness, i: u64| {
-        let f = VideoFrame { format: PixelFormat::I420, width: 64, height: 48, data: &[], timestamp: Duration::from_millis(5_000 + i * 100) };
+        let f = VideoFrame {
+            format: PixelFormat::I420,
+            width: 64,
+            height: 48,
+            data: &[],
+            timestamp: Duration::from_millis(5_000 + i * 100),
+        };
         h.rec.handle_video(h.now, CAM, &f).unwrap();
         h.drain();
     };
@@ -405,7 +426,10 @@ fn request_data_works_while_paused_and_timecodes_follow_media_time() {
     h.audio(100);
     h.rec.stop(h.now);
     h.drain();
-    assert_eq!(h.names(), ["start", "dataavailable", "pause", "dataavailable", "resume", "dataavailable", "stop"]);
+    assert_eq!(
+        h.names(),
+        ["start", "dataavailable", "pause", "dataavailable", "resume", "dataavailable", "stop"]
+    );
     assert_eq!(h.timecodes(), [0, 300, 500]);
     // What a cut writes closes the blob it ends; the next blob starts on a packet.
     assert!(h.blobs[..2].iter().all(|b| b.last() == Some(&b'C')));
@@ -437,7 +461,11 @@ fn start_splits_bits_per_second_over_the_recorded_kinds() {
     assert_eq!(h.rec.video_bits_per_second(), 0);
     assert!(h.rec.audio_bits_per_second().abs_diff(500_000) <= 100_000);
     h.rec.stop(h.now);
-    assert_eq!((h.rec.audio_bits_per_second(), h.rec.video_bits_per_second()), before, "recomputed on inactivation");
+    assert_eq!(
+        (h.rec.audio_bits_per_second(), h.rec.video_bits_per_second()),
+        before,
+        "recomputed on inactivation"
+    );
 }
 
 // ---- Output mechanics ---------------------------------------------------------------------
@@ -451,10 +479,21 @@ fn a_full_queue_refuses_input_without_consuming_it() {
     let mut refused = false;
     let mut sent = 0u64;
     for i in 0..1000u64 {
-        let frame = mediarec_core::AudioFrame { samples: mediarec_core::Samples::F32(&chunk), channels: 1, sample_rate: 48_000, timestamp: Duration::from_millis(i * 10) };
+        let frame = mediarec_core::AudioFrame {
+            samples: mediarec_core::Samples::F32(&chunk),
+            channels: 1,
+            sample_rate: 48_000,
+            timestamp: Duration::from_millis(i * 10),
+        };
         match h.rec.handle_audio(h.now, MIC, &frame) {
-            Ok(n) => { assert_eq!(n, 480); sent += 1; }
-            Err(InputError::Full) => { refused = true; break; }
+            Ok(n) => {
+                assert_eq!(n, 480);
+                sent += 1;
+            }
+            Err(InputError::Full) => {
+                refused = true;
+                break;
+            }
             Err(e) => panic!("{e}"),
         }
     }
@@ -480,11 +519,25 @@ fn seekable_output_gets_patches_that_blobs_do_not_carry() {
 fn wrong_inputs_are_typed_errors_not_panics() {
     let mut h = Harness::audio_only();
     h.rec.start(h.now, None).unwrap();
-    let frame = VideoFrame { format: PixelFormat::I420, width: 1, height: 1, data: &[], timestamp: Duration::ZERO };
+    let frame = VideoFrame {
+        format: PixelFormat::I420,
+        width: 1,
+        height: 1,
+        data: &[],
+        timestamp: Duration::ZERO,
+    };
     assert_eq!(h.rec.handle_video(h.now, MIC, &frame), Err(InputError::Mismatch));
-    assert_eq!(h.rec.handle_video(h.now, mediarec_core::TrackId(99), &frame), Err(InputError::UnknownTrack));
+    assert_eq!(
+        h.rec.handle_video(h.now, mediarec_core::TrackId(99), &frame),
+        Err(InputError::UnknownTrack)
+    );
     let stereo = [0.0f32; 4];
-    let f = mediarec_core::AudioFrame { samples: mediarec_core::Samples::F32(&stereo), channels: 2, sample_rate: 48_000, timestamp: Duration::ZERO };
+    let f = mediarec_core::AudioFrame {
+        samples: mediarec_core::Samples::F32(&stereo),
+        channels: 2,
+        sample_rate: 48_000,
+        timestamp: Duration::ZERO,
+    };
     assert_eq!(h.rec.handle_audio(h.now, MIC, &f), Err(InputError::Mismatch));
     let _ = Instant::ZERO;
 }

@@ -33,10 +33,20 @@ impl Formats for WebmFormats {
     fn default_codec(&self, _: ContainerId, k: MediaKind) -> Option<CodecId> {
         Some(if k == MediaKind::Audio { CodecId::PcmF32 } else { CodecId::Vp8 })
     }
-    fn audio_encoder(&mut self, _: CodecId, p: AudioParams, _: EncoderSettings) -> Result<PcmEncoder, ErrorKind> {
+    fn audio_encoder(
+        &mut self,
+        _: CodecId,
+        p: AudioParams,
+        _: EncoderSettings,
+    ) -> Result<PcmEncoder, ErrorKind> {
         PcmEncoder::try_new(p, PcmFormat::S16)
     }
-    fn video_encoder(&mut self, c: CodecId, p: VideoParams, s: EncoderSettings) -> Result<StampEncoder, ErrorKind> {
+    fn video_encoder(
+        &mut self,
+        c: CodecId,
+        p: VideoParams,
+        s: EncoderSettings,
+    ) -> Result<StampEncoder, ErrorKind> {
         common::TestFormats::default().video_encoder(c, p, s)
     }
     fn muxer(&mut self, c: ContainerId) -> Result<WebmMuxer, ErrorKind> {
@@ -145,12 +155,17 @@ impl Model {
                 let id = if matches!(op, Op::EndMic) { MIC } else { CAM };
                 let t = self.tracks.iter_mut().find(|t| t.0 == id)?;
                 t.1 = false;
-                let all_ended = self.recorded.iter().all(|r| self.tracks.iter().find(|t| t.0 == *r).is_none_or(|t| !t.1));
+                let all_ended = self
+                    .recorded
+                    .iter()
+                    .all(|r| self.tracks.iter().find(|t| t.0 == *r).is_none_or(|t| !t.1));
                 if self.state != Inactive && self.recorded.contains(&id) && all_ended {
                     self.inactivate(&["dataavailable", "stop"]);
                 }
             }
-            Op::Failure if self.state != Inactive => self.inactivate(&["error", "dataavailable", "stop"]),
+            Op::Failure if self.state != Inactive => {
+                self.inactivate(&["error", "dataavailable", "stop"])
+            }
             _ => {}
         }
         None
@@ -196,11 +211,20 @@ impl Run {
         for _ in 0..(ms / 10).max(1) {
             self.now = self.now + Duration::from_millis(10);
             let pcm = [0.1f32; 480];
-            let frame = AudioFrame { samples: Samples::F32(&pcm), channels: 1, sample_rate: 48_000, timestamp: self.audio_ts };
+            let frame = AudioFrame {
+                samples: Samples::F32(&pcm),
+                channels: 1,
+                sample_rate: 48_000,
+                timestamp: self.audio_ts,
+            };
             self.audio_ts += Duration::from_millis(10);
             let mut taken = 0;
             while taken < 480 {
-                let rest = AudioFrame { samples: Samples::F32(&pcm[taken..]), timestamp: frame.timestamp + Duration::from_samples(taken as u64, 48_000), ..frame };
+                let rest = AudioFrame {
+                    samples: Samples::F32(&pcm[taken..]),
+                    timestamp: frame.timestamp + Duration::from_samples(taken as u64, 48_000),
+                    ..frame
+                };
                 match self.rec.handle_audio(self.now, MIC, &rest) {
                     Ok(n) => taken += n,
                     Err(InputError::Full) => {}
@@ -211,7 +235,13 @@ impl Run {
             }
             let video_due = self.audio_ts.as_micros() * 30 / 1_000_000;
             while self.video_frames < video_due {
-                let f = VideoFrame { format: PixelFormat::I420, width: 64, height: 48, data: &[], timestamp: Duration::from_micros(self.video_frames * 1_000_000 / 30) };
+                let f = VideoFrame {
+                    format: PixelFormat::I420,
+                    width: 64,
+                    height: 48,
+                    data: &[],
+                    timestamp: Duration::from_micros(self.video_frames * 1_000_000 / 30),
+                };
                 self.video_frames += 1;
                 loop {
                     match self.rec.handle_video(self.now, CAM, &f) {
@@ -254,7 +284,11 @@ fn check_file(bytes: &[u8]) -> usize {
                                     let bh = BlockHeader::parse(d).unwrap();
                                     let t = t0 + i64::from(bh.timestamp);
                                     let slot = &mut last[bh.track as usize % 8];
-                                    assert!(t >= *slot, "track {} goes back: {t} < {slot}", bh.track);
+                                    assert!(
+                                        t >= *slot,
+                                        "track {} goes back: {t} < {slot}",
+                                        bh.track
+                                    );
                                     *slot = t;
                                     blocks += 1;
                                 }
@@ -288,14 +322,37 @@ fn check_file(bytes: &[u8]) -> usize {
 }
 
 fn run(ops: &[Op], with_cam: bool) {
-    let mut tracks = vec![TrackDesc { id: MIC, format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }), live: true }];
+    let mut tracks = vec![TrackDesc {
+        id: MIC,
+        format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }),
+        live: true,
+    }];
     if with_cam {
-        tracks.push(TrackDesc { id: CAM, format: TrackFormat::Video(VideoParams { width: 64, height: 48, frame_rate: 30 }), live: true });
+        tracks.push(TrackDesc {
+            id: CAM,
+            format: TrackFormat::Video(VideoParams { width: 64, height: 48, frame_rate: 30 }),
+            live: true,
+        });
     }
     let opts = RecorderOptions { mime_type: "", seekable: true, ..Default::default() };
     let rec = Recorder::new(WebmFormats, &tracks, &opts, leak(128 * 1024), leak(8 * 1024)).unwrap();
-    let mut model = Model { state: RecordingState::Inactive, tracks: tracks.iter().map(|t| (t.id, true)).collect(), recorded: vec![], events: vec![], next_id: 10 };
-    let mut r = Run { rec, now: Instant::from_micros(5_000_000), audio_ts: Duration::ZERO, video_frames: 0, events: vec![], blobs: vec![], current: vec![], stops: vec![] };
+    let mut model = Model {
+        state: RecordingState::Inactive,
+        tracks: tracks.iter().map(|t| (t.id, true)).collect(),
+        recorded: vec![],
+        events: vec![],
+        next_id: 10,
+    };
+    let mut r = Run {
+        rec,
+        now: Instant::from_micros(5_000_000),
+        audio_ts: Duration::ZERO,
+        video_frames: 0,
+        events: vec![],
+        blobs: vec![],
+        current: vec![],
+        stops: vec![],
+    };
     for op in ops {
         let now = r.now;
         let got = match op {
@@ -318,7 +375,17 @@ fn run(ops: &[Op], with_cam: bool) {
             }
             Op::AddTrack => {
                 let id = TrackId(model.next_id);
-                r.rec.handle_track(now, TrackChange::Added(TrackDesc { id, format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }), live: true }));
+                r.rec.handle_track(
+                    now,
+                    TrackChange::Added(TrackDesc {
+                        id,
+                        format: TrackFormat::Audio(AudioParams {
+                            sample_rate: 48_000,
+                            channels: 1,
+                        }),
+                        live: true,
+                    }),
+                );
                 None
             }
             Op::RemoveCam => {
@@ -355,18 +422,30 @@ fn run(ops: &[Op], with_cam: bool) {
         v.iter().copied().filter(|n| *n != "dataavailable").collect()
     }
     assert_eq!(strip(&names), strip(&model.events), "events {names:?}");
-    assert!(names.iter().filter(|n| **n == "dataavailable").count() >= model.events.iter().filter(|n| **n == "dataavailable").count());
+    assert!(
+        names.iter().filter(|n| **n == "dataavailable").count()
+            >= model.events.iter().filter(|n| **n == "dataavailable").count()
+    );
     let mut open = false;
     for n in &names {
         match *n {
             "start" => open = true,
             "stop" => open = false,
-            "dataavailable" | "pause" | "resume" | "error" => assert!(open, "{n} outside a recording: {names:?}"),
+            "dataavailable" | "pause" | "resume" | "error" => {
+                assert!(open, "{n} outside a recording: {names:?}")
+            }
             _ => {}
         }
     }
     // Timecodes start at 0 and never decrease.
-    let tc: Vec<Duration> = r.events.iter().filter_map(|e| match e { RecorderEvent::DataAvailable { timecode } => Some(*timecode), _ => None }).collect();
+    let tc: Vec<Duration> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RecorderEvent::DataAvailable { timecode } => Some(*timecode),
+            _ => None,
+        })
+        .collect();
     if let Some(first) = tc.first() {
         assert_eq!(*first, Duration::ZERO);
     }
@@ -378,7 +457,8 @@ fn run(ops: &[Op], with_cam: bool) {
         from = to;
         for (i, b) in blobs.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
             let first_data = blobs[..i].iter().all(|p| p.is_empty());
-            let want: &[u8] = if first_data { &[0x1A, 0x45, 0xDF, 0xA3] } else { &[0x1F, 0x43, 0xB6, 0x75] };
+            let want: &[u8] =
+                if first_data { &[0x1A, 0x45, 0xDF, 0xA3] } else { &[0x1F, 0x43, 0xB6, 0x75] };
             assert_eq!(&b[..4], want, "blob {i} does not start on an element boundary");
         }
         check_file(&blobs.concat());
@@ -396,7 +476,8 @@ proptest! {
 
 #[test]
 fn a_long_recording_with_timeslices_parses_whole() {
-    let ops: Vec<Op> = [Op::Start(Some(100))].into_iter().chain((0..30).map(|_| Op::Media(200))).collect();
+    let ops: Vec<Op> =
+        [Op::Start(Some(100))].into_iter().chain((0..30).map(|_| Op::Media(200))).collect();
     run(&ops, true);
 }
 
@@ -404,20 +485,42 @@ fn a_long_recording_with_timeslices_parses_whole() {
 /// the stream's end; the patched file must carry Cues, Duration and a known Segment size.
 #[test]
 fn a_long_seekable_recording_keeps_its_index() {
-    let tracks = [TrackDesc { id: MIC, format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }), live: true }];
+    let tracks = [TrackDesc {
+        id: MIC,
+        format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }),
+        live: true,
+    }];
     let opts = RecorderOptions { mime_type: "", seekable: true, ..Default::default() };
     let rec = Recorder::new(WebmFormats, &tracks, &opts, leak(128 * 1024), leak(8 * 1024)).unwrap();
-    let mut r = Run { rec, now: Instant::from_micros(5_000_000), audio_ts: Duration::ZERO, video_frames: 0, events: vec![], blobs: vec![], current: vec![], stops: vec![] };
+    let mut r = Run {
+        rec,
+        now: Instant::from_micros(5_000_000),
+        audio_ts: Duration::ZERO,
+        video_frames: 0,
+        events: vec![],
+        blobs: vec![],
+        current: vec![],
+        stops: vec![],
+    };
     let mut file: Vec<u8> = Vec::new();
     let mut buf = [0u8; 4096];
     r.rec.start(r.now, Some(500)).unwrap();
     let pcm = [0.1f32; 480];
     for i in 0..12_000u64 {
         r.now = r.now + Duration::from_millis(10);
-        let frame = AudioFrame { samples: Samples::F32(&pcm), channels: 1, sample_rate: 48_000, timestamp: Duration::from_millis(i * 10) };
+        let frame = AudioFrame {
+            samples: Samples::F32(&pcm),
+            channels: 1,
+            sample_rate: 48_000,
+            timestamp: Duration::from_millis(i * 10),
+        };
         let mut taken = 0;
         while taken < 480 {
-            if let Ok(n) = r.rec.handle_audio(r.now, MIC, &AudioFrame { samples: Samples::F32(&pcm[taken..]), ..frame }) {
+            if let Ok(n) = r.rec.handle_audio(
+                r.now,
+                MIC,
+                &AudioFrame { samples: Samples::F32(&pcm[taken..]), ..frame },
+            ) {
                 taken += n;
             }
             r.rec.handle_timeout(r.now);

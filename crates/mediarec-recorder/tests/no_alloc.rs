@@ -53,10 +53,20 @@ impl Formats for PcmWebm {
     fn default_codec(&self, _: ContainerId, _: MediaKind) -> Option<CodecId> {
         Some(CodecId::PcmF32)
     }
-    fn audio_encoder(&mut self, _: CodecId, p: AudioParams, _: EncoderSettings) -> Result<PcmEncoder, ErrorKind> {
+    fn audio_encoder(
+        &mut self,
+        _: CodecId,
+        p: AudioParams,
+        _: EncoderSettings,
+    ) -> Result<PcmEncoder, ErrorKind> {
         PcmEncoder::try_new(p, PcmFormat::F32)
     }
-    fn video_encoder(&mut self, _: CodecId, _: VideoParams, _: EncoderSettings) -> Result<NoEncoder, ErrorKind> {
+    fn video_encoder(
+        &mut self,
+        _: CodecId,
+        _: VideoParams,
+        _: EncoderSettings,
+    ) -> Result<NoEncoder, ErrorKind> {
         Err(ErrorKind::Unsupported)
     }
     fn muxer(&mut self, c: ContainerId) -> Result<WebmMuxer, ErrorKind> {
@@ -66,8 +76,16 @@ impl Formats for PcmWebm {
 
 #[test]
 fn steady_state_recording_allocates_nothing() {
-    let mic = TrackDesc { id: TrackId(1), format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 2 }), live: true };
-    let opts = RecorderOptions { mime_type: "audio/webm;codecs=pcm", seekable: true, ..Default::default() };
+    let mic = TrackDesc {
+        id: TrackId(1),
+        format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 2 }),
+        live: true,
+    };
+    let opts = RecorderOptions {
+        mime_type: "audio/webm;codecs=pcm",
+        seekable: true,
+        ..Default::default()
+    };
     let mut rec = Recorder::new(PcmWebm, &[mic], &opts, leak(256 * 1024), leak(16 * 1024)).unwrap();
     let samples = vec![0.25f32; 2 * 480];
     let mut out = vec![0u8; 4096];
@@ -78,11 +96,20 @@ fn steady_state_recording_allocates_nothing() {
     rec.start(now, Some(250)).unwrap();
     let mut step = |rec: &mut Recorder<'_, PcmWebm>, now: &mut Instant, ts: &mut Duration| {
         *now = *now + Duration::from_millis(10);
-        let frame = AudioFrame { samples: Samples::F32(&samples), channels: 2, sample_rate: 48_000, timestamp: *ts };
+        let frame = AudioFrame {
+            samples: Samples::F32(&samples),
+            channels: 2,
+            sample_rate: 48_000,
+            timestamp: *ts,
+        };
         *ts += Duration::from_millis(10);
         let mut taken = 0;
         while taken < 480 {
-            if let Ok(n) = rec.handle_audio(*now, TrackId(1), &AudioFrame { samples: Samples::F32(&samples[taken * 2..]), ..frame }) {
+            if let Ok(n) = rec.handle_audio(
+                *now,
+                TrackId(1),
+                &AudioFrame { samples: Samples::F32(&samples[taken * 2..]), ..frame },
+            ) {
                 taken += n;
             }
             rec.handle_timeout(*now);

@@ -15,7 +15,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mediarec::{Destination, Event, MediaRecorder, MediaRecorderOptions, MediaStream, PatternInput};
+use mediarec::{
+    Destination, Event, MediaRecorder, MediaRecorderOptions, MediaStream, PatternInput,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // canvas.captureStream(25): a moving test pattern at 25 frames per second.

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use mediarec_core::Duration;
-use mediarec_source_synth::{Noise, Sweep, Tone};
 use mediarec_core::MediaKind;
+use mediarec_source_synth::{Noise, Sweep, Tone};
 use mediarec_stream::{
     AudioMode, CaptureError, InputDeviceInfo, MediaDeviceInfo, MediaStreamConstraints,
     MediaTrackSettings, ValueRange, VideoMode, select_devices,
@@ -76,7 +76,8 @@ impl Device {
     /// assert_eq!(d.info.device_id, "synthetic:tone");
     /// ```
     pub fn tone(hz: f64) -> Self {
-        let id = if hz == 440.0 { "synthetic:tone".to_string() } else { format!("synthetic:tone:{hz}") };
+        let id =
+            if hz == 440.0 { "synthetic:tone".to_string() } else { format!("synthetic:tone:{hz}") };
         Self::synthetic(&id, &format!("{hz} Hz tone (synthetic)"), SourceKind::Tone(hz))
     }
 
@@ -87,11 +88,18 @@ impl Device {
 
     /// A sine sweep.
     pub fn sweep() -> Self {
-        Self::synthetic("synthetic:sweep", "Sine sweep 20 Hz to 20 kHz (synthetic)", SourceKind::Sweep)
+        Self::synthetic(
+            "synthetic:sweep",
+            "Sine sweep 20 Hz to 20 kHz (synthetic)",
+            SourceKind::Sweep,
+        )
     }
 
     fn synthetic(id: &str, label: &str, source: SourceKind) -> Self {
-        Device { info: InputDeviceInfo::microphone(id, label, SYNTHETIC_GROUP, vec![synthetic_mode()]), source }
+        Device {
+            info: InputDeviceInfo::microphone(id, label, SYNTHETIC_GROUP, vec![synthetic_mode()]),
+            source,
+        }
     }
 
     /// The test pattern as a camera: `deviceId` `synthetic:pattern`.
@@ -112,7 +120,10 @@ impl Device {
     /// A microphone found by [`microphones`](crate::microphones).
     #[cfg(feature = "cpal")]
     pub fn microphone(d: &crate::DeviceInfo) -> Result<Self, crate::MicrophoneError> {
-        Ok(Device { info: crate::microphone_info(d)?, source: SourceKind::Microphone(d.device_id.clone()) })
+        Ok(Device {
+            info: crate::microphone_info(d)?,
+            source: SourceKind::Microphone(d.device_id.clone()),
+        })
     }
 
     /// A WAV file as a device with the file's one mode.
@@ -129,7 +140,10 @@ impl Device {
     }
 
     /// Opens a camera with `settings` (the size and rate SelectSettings chose).
-    pub fn open_video(&self, settings: &MediaTrackSettings) -> Result<Box<dyn VideoInput>, InputFailure> {
+    pub fn open_video(
+        &self,
+        settings: &MediaTrackSettings,
+    ) -> Result<Box<dyn VideoInput>, InputFailure> {
         match &self.source {
             SourceKind::Pattern { width, height, fps } => Ok(Box::new(PatternInput::new(
                 settings.width.unwrap_or(*width),
@@ -146,8 +160,12 @@ impl Device {
         let channels = settings.channel_count.unwrap_or(2).clamp(1, 8) as u16;
         let label = self.info.label.as_str();
         Ok(match &self.source {
-            SourceKind::Tone(hz) => Box::new(SynthInput::new(Tone::new(*hz, rate, channels), label)),
-            SourceKind::Noise => Box::new(SynthInput::new(Noise::new(0x5eed, rate, channels), label)),
+            SourceKind::Tone(hz) => {
+                Box::new(SynthInput::new(Tone::new(*hz, rate, channels), label))
+            }
+            SourceKind::Noise => {
+                Box::new(SynthInput::new(Noise::new(0x5eed, rate, channels), label))
+            }
             SourceKind::Sweep => Box::new(SynthInput::new(
                 Sweep::new(20.0, 20_000.0, Duration::from_secs(10), rate, channels),
                 label,
@@ -240,11 +258,13 @@ impl MediaDevices {
         let unreadable = |e: InputFailure| CaptureError::NotReadable { message: e.to_string() };
         let mut stream = MediaStream::new();
         if let Some(audio) = selection.audio {
-            let device = self.devices.get(audio.device).ok_or_else(|| not_found(MediaKind::Audio))?;
+            let device =
+                self.devices.get(audio.device).ok_or_else(|| not_found(MediaKind::Audio))?;
             stream.add_audio(device.open(&audio.settings).map_err(unreadable)?);
         }
         if let Some(video) = selection.video {
-            let device = self.devices.get(video.device).ok_or_else(|| not_found(MediaKind::Video))?;
+            let device =
+                self.devices.get(video.device).ok_or_else(|| not_found(MediaKind::Video))?;
             stream.add_video(device.open_video(&video.settings).map_err(unreadable)?);
         }
         Ok(stream)

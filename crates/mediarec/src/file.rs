@@ -34,11 +34,13 @@ impl WavInput {
     /// Opens `path`; fails with a clear message when it is not a WAV file this build reads.
     pub fn open(path: impl AsRef<Path>, realtime: bool) -> Result<Self, InputFailure> {
         let path = path.as_ref();
-        let reader = hound::WavReader::open(path)
-            .map_err(|e| InputFailure(format!("{}: not a readable WAV file ({e})", path.display())))?;
+        let reader = hound::WavReader::open(path).map_err(|e| {
+            InputFailure(format!("{}: not a readable WAV file ({e})", path.display()))
+        })?;
         let spec = reader.spec();
         let frames = u64::from(reader.duration());
-        let reader = if spec.sample_format == hound::SampleFormat::Int && spec.bits_per_sample == 16 {
+        let reader = if spec.sample_format == hound::SampleFormat::Int && spec.bits_per_sample == 16
+        {
             let left = u64::from(reader.len());
             Source::Raw { reader: reader.into_inner(), left, bytes: Vec::new() }
         } else {
@@ -47,7 +49,9 @@ impl WavInput {
         if spec.channels == 0 || spec.sample_rate == 0 {
             return Err(InputFailure(format!("{}: WAV header has no audio", path.display())));
         }
-        let label = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let label = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         Ok(WavInput {
             params: AudioParams { sample_rate: spec.sample_rate, channels: spec.channels },
             label,

@@ -5,8 +5,8 @@ use mediarec_codec_opus::{OpusEncoder, OpusError, OpusOptions};
 use mediarec_codec_pcm::{PcmEncoder, PcmError, PcmFormat};
 use mediarec_codec_vpx::{VpxEncoder, VpxOptions};
 use mediarec_core::{
-    AudioEncoder, AudioFrame, AudioParams, ByteSink, CodecConfig, CodecId, ContainerId,
-    Duration, EncoderSettings, Error as _, ErrorKind, Formats, MediaKind, MuxTrack, Muxer, Packet,
+    AudioEncoder, AudioFrame, AudioParams, ByteSink, CodecConfig, CodecId, ContainerId, Duration,
+    EncoderSettings, Error as _, ErrorKind, Formats, MediaKind, MuxTrack, Muxer, Packet,
     PacketInfo, VideoParams,
 };
 use mediarec_ogg::OggOpusMuxer;
@@ -97,12 +97,10 @@ impl Formats for StdFormats {
             CodecId::Opus => OpusEncoder::new(input, settings, self.opus)
                 .map(|e| AnyAudioEncoder::Opus(Box::new(e)))
                 .map_err(|e| e.kind()),
-            CodecId::PcmF32 => {
-                PcmEncoder::try_new(input, PcmFormat::F32).map(|e| AnyAudioEncoder::Pcm(Box::new(e)))
-            }
-            CodecId::PcmS16 => {
-                PcmEncoder::try_new(input, PcmFormat::S16).map(|e| AnyAudioEncoder::Pcm(Box::new(e)))
-            }
+            CodecId::PcmF32 => PcmEncoder::try_new(input, PcmFormat::F32)
+                .map(|e| AnyAudioEncoder::Pcm(Box::new(e))),
+            CodecId::PcmS16 => PcmEncoder::try_new(input, PcmFormat::S16)
+                .map(|e| AnyAudioEncoder::Pcm(Box::new(e))),
             _ => Err(ErrorKind::Unsupported),
         }
     }

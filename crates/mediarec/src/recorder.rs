@@ -250,7 +250,15 @@ impl MediaRecorder {
             .name("mediarec".into())
             .stack_size(WORKER_STACK)
             .spawn(move || {
-                Worker::run(stream, options, destination, cmd_rx, worker_dispatcher, shared, ready_tx)
+                Worker::run(
+                    stream,
+                    options,
+                    destination,
+                    cmd_rx,
+                    worker_dispatcher,
+                    shared,
+                    ready_tx,
+                )
             })
             .map_err(FacadeError::Io)?;
         match ready_rx.recv() {
@@ -446,11 +454,19 @@ impl Worker {
         let video: Vec<VideoTrack> = video_inputs
             .into_iter()
             .enumerate()
-            .map(|(i, input)| VideoTrack { id: TrackId(first_video + i as u32), input, ended: false })
+            .map(|(i, input)| VideoTrack {
+                id: TrackId(first_video + i as u32),
+                input,
+                ended: false,
+            })
             .collect();
         let descs: Vec<TrackDesc> = tracks
             .iter()
-            .map(|t| TrackDesc { id: t.id, format: TrackFormat::Audio(t.input.params()), live: true })
+            .map(|t| TrackDesc {
+                id: t.id,
+                format: TrackFormat::Audio(t.input.params()),
+                live: true,
+            })
             .chain(video.iter().map(|v| TrackDesc {
                 id: v.id,
                 format: TrackFormat::Video(v.input.params()),
@@ -475,18 +491,22 @@ impl Worker {
         };
         let mut ring = vec![0u8; RING_BYTES.max(2 * packet_bytes + (256 << 10))];
         let mut packet = vec![0u8; packet_bytes];
-        let mut rec =
-            match Recorder::new(StdFormats::default(), &descs, &spec_options, &mut ring, &mut packet)
-            {
-                Ok(r) => {
-                    let _ = ready.send(Ok(()));
-                    r
-                }
-                Err(e) => {
-                    let _ = ready.send(Err(e));
-                    return Err(FacadeError::Recorder(e));
-                }
-            };
+        let mut rec = match Recorder::new(
+            StdFormats::default(),
+            &descs,
+            &spec_options,
+            &mut ring,
+            &mut packet,
+        ) {
+            Ok(r) => {
+                let _ = ready.send(Ok(()));
+                r
+            }
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return Err(FacadeError::Recorder(e));
+            }
+        };
         let mut w = Worker {
             peaks: vec![f32::NEG_INFINITY; tracks.first().map_or(0, |t| t.channels)],
             tracks,
@@ -592,7 +612,8 @@ impl Worker {
 
     /// Capture time: since the first `start()`.
     fn elapsed(&self) -> Duration {
-        self.capture_start.map_or(Duration::ZERO, |s| Duration::from_micros(s.elapsed().as_micros() as u64))
+        self.capture_start
+            .map_or(Duration::ZERO, |s| Duration::from_micros(s.elapsed().as_micros() as u64))
     }
 
     /// Draws every picture that is due and hands it to the recorder.
@@ -625,13 +646,14 @@ impl Worker {
                 // Pictures at or past the duration limit are not recorded; on a video-only
                 // stream the first of them ends the recording.
                 if let Some(max) = self.max_duration
-                    && frame.timestamp >= max {
-                        v.ended = true;
-                        if self.tracks.is_empty() {
-                            rec.stop(self.now());
-                        }
-                        break;
+                    && frame.timestamp >= max
+                {
+                    v.ended = true;
+                    if self.tracks.is_empty() {
+                        rec.stop(self.now());
                     }
+                    break;
+                }
                 if self.tracks.is_empty() {
                     self.fed = self.fed.max(frame.timestamp);
                 }
@@ -682,13 +704,15 @@ impl Worker {
                 // The duration limit counts media of the first track, cut sample-exactly.
                 let mut limit_reached = false;
                 if let Some(max) = self.max_duration
-                    && i == 0 && rec.state() == RecordingState::Recording {
-                        let left = max.as_samples(rate).saturating_sub(self.fed_frames);
-                        if frames as u64 >= left {
-                            frames = left as usize;
-                            limit_reached = true;
-                        }
+                    && i == 0
+                    && rec.state() == RecordingState::Recording
+                {
+                    let left = max.as_samples(rate).saturating_sub(self.fed_frames);
+                    if frames as u64 >= left {
+                        frames = left as usize;
+                        limit_reached = true;
                     }
+                }
                 let data = &samples[..frames * channels];
                 if i == 0 {
                     self.meter(data, channels);
@@ -764,9 +788,10 @@ impl Worker {
                 Output::Bytes(n) => {
                     let bytes = &out[..n];
                     if !self.io_failed
-                        && let Err(e) = self.destination.append(bytes) {
-                            self.io_failure(rec, e);
-                        }
+                        && let Err(e) = self.destination.append(bytes)
+                    {
+                        self.io_failure(rec, e);
+                    }
                     self.bytes += n as u64;
                     self.blob_size += n as u64;
                     if self.keep_blobs {
@@ -775,9 +800,10 @@ impl Worker {
                 }
                 Output::FileOnly(n) => {
                     if !self.io_failed
-                        && let Err(e) = self.destination.append(&out[..n]) {
-                            self.io_failure(rec, e);
-                        }
+                        && let Err(e) = self.destination.append(&out[..n])
+                    {
+                        self.io_failure(rec, e);
+                    }
                     self.bytes += n as u64;
                 }
                 Output::BlobOnly(n) => {
@@ -788,18 +814,20 @@ impl Worker {
                 }
                 Output::Patch { offset, n } => {
                     if !self.io_failed
-                        && let Err(e) = self.destination.patch(offset, &out[..n]) {
-                            self.io_failure(rec, e);
-                        }
+                        && let Err(e) = self.destination.patch(offset, &out[..n])
+                    {
+                        self.io_failure(rec, e);
+                    }
                 }
                 Output::Event(e) => {
                     let event = match e {
                         RecorderEvent::Start => Event::Start { mime_type: rec.mime_type().into() },
                         RecorderEvent::DataAvailable { timecode } => {
                             if !self.io_failed
-                                && let Err(e) = self.destination.flush() {
-                                    self.io_failure(rec, e);
-                                }
+                                && let Err(e) = self.destination.flush()
+                            {
+                                self.io_failure(rec, e);
+                            }
                             Event::DataAvailable {
                                 data: Bytes::from(std::mem::take(&mut self.blob)),
                                 size: std::mem::take(&mut self.blob_size),

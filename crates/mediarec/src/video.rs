@@ -24,7 +24,11 @@ pub trait VideoInput: Send {
     /// Bytes one picture needs in the buffer given to [`VideoInput::read`].
     fn frame_len(&self) -> usize;
     /// Draws the next picture if it is due when `elapsed` has passed since capture began.
-    fn read<'a>(&mut self, elapsed: Duration, buf: &'a mut [u8]) -> Result<VideoRead<'a>, InputFailure>;
+    fn read<'a>(
+        &mut self,
+        elapsed: Duration,
+        buf: &'a mut [u8],
+    ) -> Result<VideoRead<'a>, InputFailure>;
     /// Asks for one picture now, like `CanvasCaptureMediaStreamTrack.requestFrame()`;
     /// false when the input delivers at a fixed rate instead.
     fn request_frame(&mut self, at: Duration) -> bool {
@@ -65,14 +69,23 @@ impl VideoInput for PatternInput {
     }
 
     fn label(&self) -> String {
-        format!("test pattern {}x{}@{}", self.pattern.width(), self.pattern.height(), self.pattern.fps())
+        format!(
+            "test pattern {}x{}@{}",
+            self.pattern.width(),
+            self.pattern.height(),
+            self.pattern.fps()
+        )
     }
 
     fn frame_len(&self) -> usize {
         self.pattern.i420_len().unwrap_or(0)
     }
 
-    fn read<'a>(&mut self, elapsed: Duration, buf: &'a mut [u8]) -> Result<VideoRead<'a>, InputFailure> {
+    fn read<'a>(
+        &mut self,
+        elapsed: Duration,
+        buf: &'a mut [u8],
+    ) -> Result<VideoRead<'a>, InputFailure> {
         if !self.pattern.is_due(elapsed) {
             return Ok(VideoRead::NotYet);
         }

@@ -24,12 +24,25 @@ fn tool(name: &str, args: &[&str]) -> std::process::Output {
 fn record(path: &std::path::Path) {
     let (mic, cam) = (TrackId(1), TrackId(2));
     let tracks = [
-        TrackDesc { id: mic, format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }), live: true },
-        TrackDesc { id: cam, format: TrackFormat::Video(VideoParams { width: 160, height: 120, frame_rate: FPS }), live: true },
+        TrackDesc {
+            id: mic,
+            format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }),
+            live: true,
+        },
+        TrackDesc {
+            id: cam,
+            format: TrackFormat::Video(VideoParams { width: 160, height: 120, frame_rate: FPS }),
+            live: true,
+        },
     ];
-    let opts = RecorderOptions { mime_type: "video/webm;codecs=vp8,opus", seekable: true, ..Default::default() };
+    let opts = RecorderOptions {
+        mime_type: "video/webm;codecs=vp8,opus",
+        seekable: true,
+        ..Default::default()
+    };
     let (mut ring, mut packet) = (vec![0u8; 4 << 20], vec![0u8; 1 << 20]);
-    let mut rec = Recorder::new(StdFormats::default(), &tracks, &opts, &mut ring, &mut packet).unwrap();
+    let mut rec =
+        Recorder::new(StdFormats::default(), &tracks, &opts, &mut ring, &mut packet).unwrap();
     let mut file: Vec<u8> = Vec::new();
     let mut out = vec![0u8; 64 * 1024];
     let mut drain = |rec: &mut Recorder<'_, StdFormats>, file: &mut Vec<u8>| loop {
@@ -105,16 +118,31 @@ fn flash_and_beep_stay_within_one_frame_over_ten_minutes() {
     let f = file.to_str().unwrap();
 
     // Beeps: where the decoded audio (t = 0 is the first captured sample) gets loud.
-    let pcm = tool("ffmpeg", &["-v", "error", "-i", f, "-map", "0:a", "-ac", "1", "-ar", "48000", "-f", "s16le", "-"]);
+    let pcm = tool(
+        "ffmpeg",
+        &["-v", "error", "-i", f, "-map", "0:a", "-ac", "1", "-ar", "48000", "-f", "s16le", "-"],
+    );
     assert!(pcm.status.success(), "{}", String::from_utf8_lossy(&pcm.stderr));
     let samples = pcm.stdout.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]]));
-    let beeps = onsets(samples.enumerate().map(|(i, s)| (i as f64 / 48_000.0, s.unsigned_abs() > 8_000)));
+    let beeps =
+        onsets(samples.enumerate().map(|(i, s)| (i as f64 / 48_000.0, s.unsigned_abs() > 8_000)));
 
     // Flashes: frames whose mean luma is near white, at their presentation times.
-    let probe = tool("ffprobe", &[
-        "-v", "error", "-f", "lavfi", "-i", &format!("movie={f},signalstats"),
-        "-show_entries", "frame=pts_time:frame_tags=lavfi.signalstats.YAVG", "-of", "csv=p=0",
-    ]);
+    let probe = tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            &format!("movie={f},signalstats"),
+            "-show_entries",
+            "frame=pts_time:frame_tags=lavfi.signalstats.YAVG",
+            "-of",
+            "csv=p=0",
+        ],
+    );
     assert!(probe.status.success(), "{}", String::from_utf8_lossy(&probe.stderr));
     let text = String::from_utf8_lossy(&probe.stdout);
     let frames = text.lines().filter_map(|l| {

@@ -31,7 +31,8 @@ fn handlers_take_their_events_and_blobs_carry_bytes() {
         }
     });
     rec.start(Some(200)).unwrap();
-    let rest: Vec<&'static str> = rec.events().iter().map(|e| e.name()).take_while(|n| *n != "stop").collect();
+    let rest: Vec<&'static str> =
+        rec.events().iter().map(|e| e.name()).take_while(|n| *n != "stop").collect();
     assert_eq!(rest, ["start"], "dataavailable went to the handler, not the channel");
     let all: Vec<u8> = blobs.lock().unwrap().concat();
     assert!(blobs.lock().unwrap().len() >= 3, "timeslice blobs");
@@ -43,7 +44,8 @@ fn handlers_take_their_events_and_blobs_carry_bytes() {
 fn without_handlers_events_queue_in_order_and_sizes_add_up() {
     let rec = recorder(false);
     rec.start(None).unwrap();
-    let events: Vec<Event> = rec.events().iter().take_while(|e| !matches!(e, Event::Stop)).collect();
+    let events: Vec<Event> =
+        rec.events().iter().take_while(|e| !matches!(e, Event::Stop)).collect();
     let names: Vec<&str> = events.iter().map(Event::name).collect();
     assert_eq!(names, ["start", "dataavailable"]);
     let Event::DataAvailable { data, size, timecode } = &events[1] else { unreachable!() };

@@ -24,7 +24,12 @@ impl Muxer for LogMuxer {
     fn write_header(&mut self, sink: &mut dyn ByteSink) -> Result<(), SinkError> {
         sink.write(b"H")
     }
-    fn write_packet(&mut self, t: MuxTrack, p: &Packet<'_>, sink: &mut dyn ByteSink) -> Result<(), SinkError> {
+    fn write_packet(
+        &mut self,
+        t: MuxTrack,
+        p: &Packet<'_>,
+        sink: &mut dyn ByteSink,
+    ) -> Result<(), SinkError> {
         let mut head = [0u8; 13];
         head[0] = b'P';
         head[1] = t.0;
@@ -85,7 +90,10 @@ impl VideoEncoder for StampEncoder {
         Ok(())
     }
     fn pull(&mut self, out: &mut [u8]) -> Result<Option<PacketInfo>, ErrorKind> {
-        Ok(self.pending.take().inspect(|p| out[..8].copy_from_slice(&p.pts.as_micros().to_le_bytes())))
+        Ok(self
+            .pending
+            .take()
+            .inspect(|p| out[..8].copy_from_slice(&p.pts.as_micros().to_le_bytes())))
     }
     fn finish(&mut self) -> Result<(), ErrorKind> {
         Ok(())
@@ -122,10 +130,20 @@ impl Formats for TestFormats {
             (_, MediaKind::Video) => Some(CodecId::Vp8),
         }
     }
-    fn audio_encoder(&mut self, _: CodecId, p: AudioParams, _: EncoderSettings) -> Result<PcmEncoder, ErrorKind> {
+    fn audio_encoder(
+        &mut self,
+        _: CodecId,
+        p: AudioParams,
+        _: EncoderSettings,
+    ) -> Result<PcmEncoder, ErrorKind> {
         PcmEncoder::try_new(p, PcmFormat::S16)
     }
-    fn video_encoder(&mut self, c: CodecId, p: VideoParams, _: EncoderSettings) -> Result<StampEncoder, ErrorKind> {
+    fn video_encoder(
+        &mut self,
+        c: CodecId,
+        p: VideoParams,
+        _: EncoderSettings,
+    ) -> Result<StampEncoder, ErrorKind> {
         Ok(StampEncoder {
             config: CodecConfig::video(c, p.width, p.height),
             pending: None,
@@ -142,7 +160,11 @@ pub const MIC: TrackId = TrackId(1);
 pub const CAM: TrackId = TrackId(2);
 
 pub fn mic() -> TrackDesc {
-    TrackDesc { id: MIC, format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }), live: true }
+    TrackDesc {
+        id: MIC,
+        format: TrackFormat::Audio(AudioParams { sample_rate: 48_000, channels: 1 }),
+        live: true,
+    }
 }
 
 pub fn cam() -> TrackDesc {
@@ -187,7 +209,11 @@ impl Harness {
         Self::with(TestFormats::default(), tracks, options)
     }
 
-    pub fn with(f: TestFormats, tracks: &[TrackDesc], options: RecorderOptions<'_>) -> Result<Self, RecorderError> {
+    pub fn with(
+        f: TestFormats,
+        tracks: &[TrackDesc],
+        options: RecorderOptions<'_>,
+    ) -> Result<Self, RecorderError> {
         let rec = Recorder::new(f, tracks, &options, leak(64 * 1024), leak(8 * 1024))?;
         Ok(Harness {
             rec,
@@ -203,7 +229,8 @@ impl Harness {
     }
 
     pub fn audio_only() -> Self {
-        Self::new(&[mic()], RecorderOptions { mime_type: "audio/webm", ..Default::default() }).unwrap()
+        Self::new(&[mic()], RecorderOptions { mime_type: "audio/webm", ..Default::default() })
+            .unwrap()
     }
 
     /// Drains the output queue, as the run-loop contract requires.
@@ -250,11 +277,20 @@ impl Harness {
         let samples = vec![0.25f32; (ms * 48) as usize];
         for chunk in samples.chunks(480) {
             self.advance(10);
-            let frame = AudioFrame { samples: Samples::F32(chunk), channels: 1, sample_rate: 48_000, timestamp: self.audio_ts };
+            let frame = AudioFrame {
+                samples: Samples::F32(chunk),
+                channels: 1,
+                sample_rate: 48_000,
+                timestamp: self.audio_ts,
+            };
             self.audio_ts += Duration::from_samples(chunk.len() as u64, 48_000);
             let mut taken = 0;
             while taken < frame.frames() {
-                let rest = AudioFrame { samples: Samples::F32(&chunk[taken..]), timestamp: frame.timestamp + Duration::from_samples(taken as u64, 48_000), ..frame };
+                let rest = AudioFrame {
+                    samples: Samples::F32(&chunk[taken..]),
+                    timestamp: frame.timestamp + Duration::from_samples(taken as u64, 48_000),
+                    ..frame
+                };
                 match self.rec.handle_audio(self.now, MIC, &rest) {
                     Ok(n) => taken += n,
                     Err(InputError::Full) => {}
