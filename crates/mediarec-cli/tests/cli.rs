@@ -244,3 +244,102 @@ fn constraints_select_the_device_and_fail_with_the_spec_errors() {
     );
     assert!(noise.status.success(), "{}", text(&noise));
 }
+
+/// On a terminal (tmux): the status line shows the elapsed time and a level meter; space
+/// shows "paused" and space again resumes; q exits with status 0 and the file is seekable
+/// and holds the tone.
+#[test]
+fn keys_on_a_terminal_pause_resume_and_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = format!("mediarec-test-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        let mut all = vec!["-L", socket.as_str()];
+        all.extend_from_slice(args);
+        tool("tmux", &all)
+    };
+    let script = format!(
+        "cd {} && {} record --source tone:440 out.webm; echo $? > exit.txt; sleep 30",
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_mediarec")
+    );
+    assert!(
+        tmux(&["new-session", "-d", "-s", "rec", "-x", "180", "-y", "10", &script])
+            .status
+            .success()
+    );
+    let screen =
+        || String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "rec"]).stdout).to_string();
+    let wait_for = |what: &str| {
+        for _ in 0..50 {
+            if screen().contains(what) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    };
+    let result = std::panic::catch_unwind(|| {
+        assert!(wait_for("recording"), "{}", screen());
+        std::thread::sleep(Duration::from_millis(1200));
+        let s = screen();
+        assert!(s.contains("dB") && s.contains('█'), "no level meter: {s}");
+        assert!(s.contains("1.") || s.contains("2."), "no elapsed time: {s}");
+        tmux(&["send-keys", "-t", "rec", " "]);
+        assert!(wait_for("paused"), "{}", screen());
+        std::thread::sleep(Duration::from_millis(800));
+        tmux(&["send-keys", "-t", "rec", " "]);
+        assert!(wait_for("recording"), "{}", screen());
+        std::thread::sleep(Duration::from_millis(800));
+        tmux(&["send-keys", "-t", "rec", "q"]);
+        let exit = dir.path().join("exit.txt");
+        for _ in 0..100 {
+            if exit.exists() && !std::fs::read_to_string(&exit).unwrap().is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(std::fs::read_to_string(&exit).unwrap().trim(), "0");
+    });
+    tmux(&["kill-server"]);
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+    let file = dir.path().join("out.webm");
+    ffmpeg_decodes(&file);
+    let info = text(&tool("mkvinfo", &["-a", file.to_str().unwrap()]));
+    assert!(info.contains("Duration") && info.contains("Cues"), "{info}");
+    // The tone: count zero crossings of the decoded audio.
+    let d = tool(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-i",
+            file.to_str().unwrap(),
+            "-ac",
+            "1",
+            "-ar",
+            "48000",
+            "-f",
+            "s16le",
+            "-",
+        ],
+    );
+    let s: Vec<i16> = d.stdout.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])).collect();
+    let rising = s.windows(2).filter(|w| w[0] < 0 && w[1] >= 0).count() as f64;
+    let hz = rising / (s.len() as f64 / 48_000.0);
+    assert!((hz - 440.0).abs() < 5.0, "{hz} Hz");
+}
+
+#[test]
+fn a_non_media_file_as_a_source_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not audio").unwrap();
+    let out = mediarec(dir.path(), &["record", "--source", "file:notes.txt", "x.webm"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("NotReadableError") && !text(&out).contains("panicked"));
+    fails_with(&["fix", "/nonexistent-file", "out.webm"], 2, &[]);
+    std::fs::write(dir.path().join("g.webm"), b"garbage garbage garbage").unwrap();
+    let out = mediarec(dir.path(), &["fix", "g.webm", "o.webm"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}

@@ -587,11 +587,11 @@ impl Worker {
             w.drain(&mut rec, &mut out);
             if last_flush.elapsed() >= FLUSH_EVERY {
                 last_flush = StdInstant::now();
-                if !w.io_failed {
-                    if let Err(e) = w.destination.flush_buffer() {
-                        w.io_failure(&mut rec, e);
-                        w.drain(&mut rec, &mut out);
-                    }
+                if !w.io_failed
+                    && let Err(e) = w.destination.flush_buffer()
+                {
+                    w.io_failure(&mut rec, e);
+                    w.drain(&mut rec, &mut out);
                 }
             }
             if closing && rec.is_idle() {
