@@ -24,6 +24,7 @@ const NO_STD_CRATES: &[&str] = &[
     "mediarec-source-synth",
     "mediarec-codec-pcm",
     "mediarec-capture-embedded",
+    "mediarec-codec-opus-pure",
 ];
 
 pub fn run() -> Result {
@@ -63,7 +64,7 @@ mod tests {
             args.join(" "),
             "build --target thumbv7em-none-eabihf -p mediarec-core -p mediarec-ebml \
              -p mediarec-webm -p mediarec-recorder -p mediarec-mime -p mediarec-source-synth \
-             -p mediarec-codec-pcm -p mediarec-capture-embedded"
+             -p mediarec-codec-pcm -p mediarec-capture-embedded -p mediarec-codec-opus-pure"
         );
     }
 }
