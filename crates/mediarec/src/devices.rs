@@ -6,8 +6,9 @@ use mediarec_core::Duration;
 use mediarec_core::MediaKind;
 use mediarec_source_synth::{Noise, Sweep, Tone};
 use mediarec_stream::{
-    AudioMode, CaptureError, InputDeviceInfo, MediaDeviceInfo, MediaStreamConstraints,
-    MediaTrackSettings, ValueRange, VideoMode, select_devices,
+    AudioMode, CaptureError, DeviceChange, InputDeviceInfo, MediaDeviceInfo,
+    MediaStreamConstraints, MediaTrackSettings, ValueRange, VideoMode, diff_devices,
+    select_devices,
 };
 
 use crate::file::WavInput;
@@ -240,6 +241,24 @@ impl MediaDevices {
     /// `enumerateDevices()`.
     pub fn enumerate_devices(&self) -> Vec<MediaDeviceInfo> {
         self.devices.iter().map(|d| d.info.to_media_device_info()).collect()
+    }
+
+    /// Takes `now` (a fresh enumeration, e.g. [`MediaDevices::system`]) as the device list
+    /// and returns the `devicechange` event when the set of devices changed: the new list,
+    /// and which devices came and went. Poll it to watch for plugged and unplugged devices.
+    ///
+    /// ```
+    /// use mediarec::{Device, MediaDevices};
+    /// let mut devices = MediaDevices::from_devices(vec![Device::tone(440.0)]);
+    /// let plugged = MediaDevices::from_devices(vec![Device::tone(440.0), Device::noise()]);
+    /// let change = devices.refresh(plugged).expect("a device was added");
+    /// assert_eq!(change.added[0].device_id, "synthetic:noise");
+    /// assert!(devices.refresh(MediaDevices::from_devices(devices.devices().to_vec())).is_none());
+    /// ```
+    pub fn refresh(&mut self, now: MediaDevices) -> Option<DeviceChange> {
+        let change = diff_devices(&self.enumerate_devices(), &now.enumerate_devices());
+        self.devices = now.devices;
+        change
     }
 
     /// `getUserMedia(constraints)`: picks a device and its settings with SelectSettings,
