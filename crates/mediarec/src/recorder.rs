@@ -8,12 +8,14 @@ use std::time::{Duration as StdDuration, Instant as StdInstant};
 
 use bytes::Bytes;
 use mediarec_core::{
-    AudioFrame, DomErrorName, Duration, ErrorKind, Instant, Samples, TrackId, VideoParams,
+    AudioFrame, DomErrorName, Duration, ErrorKind, Instant, MediaKind, Samples, TrackId,
+    VideoFrame, VideoParams,
 };
 use mediarec_recorder::{
     InputError, Output, Recorder, RecorderError, RecorderEvent, RecorderOptions, RecordingState,
     TrackChange, TrackDesc, TrackFormat,
 };
+use mediarec_stream::fill_black;
 
 use crate::events::{Dispatcher, Handlers};
 use crate::formats::StdFormats;
@@ -182,6 +184,7 @@ impl From<RecorderError> for FacadeError {
 enum Command {
     Start(Option<u32>),
     RequestFrame,
+    SetEnabled(MediaKind, usize, bool),
     Stop,
     Pause,
     Resume,
@@ -304,6 +307,17 @@ impl MediaRecorder {
     pub fn request_data(&self) -> Result<(), FacadeError> {
         self.call(Command::RequestData)
     }
+    /// `MediaStreamTrack.enabled` for the `index`th track of `kind` in the stream: a
+    /// disabled audio track records silence, a disabled video track black pictures, and
+    /// the recording goes on (the spec's rule). `NotFoundError` for no such track.
+    pub fn set_track_enabled(
+        &self,
+        kind: MediaKind,
+        index: usize,
+        enabled: bool,
+    ) -> Result<(), FacadeError> {
+        self.call(Command::SetEnabled(kind, index, enabled))
+    }
     /// `requestFrame()` on every video track whose source delivers on request (a pattern
     /// at 0 fps, like `canvas.captureStream(0)`).
     pub fn request_frame(&self) -> Result<(), FacadeError> {
@@ -390,6 +404,8 @@ struct Track {
     id: TrackId,
     input: Box<dyn AudioInput>,
     ended: bool,
+    /// `MediaStreamTrack.enabled`: a disabled track records silence.
+    enabled: bool,
     channels: usize,
     rate: u32,
 }
@@ -398,6 +414,8 @@ struct VideoTrack {
     id: TrackId,
     input: Box<dyn VideoInput>,
     ended: bool,
+    /// `MediaStreamTrack.enabled`: a disabled track records black pictures.
+    enabled: bool,
 }
 
 struct Worker {
@@ -445,6 +463,7 @@ impl Worker {
                     id: TrackId(i as u32 + 1),
                     input,
                     ended: false,
+                    enabled: true,
                     channels: usize::from(p.channels.max(1)),
                     rate: p.sample_rate,
                 }
@@ -458,6 +477,7 @@ impl Worker {
                 id: TrackId(first_video + i as u32),
                 input,
                 ended: false,
+                enabled: true,
             })
             .collect();
         let descs: Vec<TrackDesc> = tracks
@@ -558,6 +578,22 @@ impl Worker {
                         Command::Pause => rec.pause(now),
                         Command::Resume => rec.resume(now),
                         Command::RequestData => rec.request_data(now),
+                        Command::SetEnabled(kind, index, enabled) => {
+                            let slot = match kind {
+                                MediaKind::Audio => w.tracks.get_mut(index).map(|t| &mut t.enabled),
+                                MediaKind::Video => w.video.get_mut(index).map(|v| &mut v.enabled),
+                            };
+                            match slot {
+                                Some(e) => {
+                                    *e = enabled;
+                                    Ok(())
+                                }
+                                None => Err(RecorderError::new(
+                                    DomErrorName::NotFound,
+                                    "no track of that kind at that index",
+                                )),
+                            }
+                        }
                         Command::RequestFrame => {
                             let at = w.elapsed();
                             for v in w.video.iter_mut() {
@@ -628,8 +664,11 @@ impl Worker {
                     break;
                 }
                 let id = v.id;
+                let enabled = v.enabled;
                 let frame = match v.input.read(elapsed, &mut picture) {
-                    Ok(VideoRead::Frame(f)) => f,
+                    Ok(VideoRead::Frame(f)) => {
+                        (f.format, f.width, f.height, f.data.len(), f.timestamp)
+                    }
                     Ok(VideoRead::NotYet) => break,
                     Ok(VideoRead::Ended) => {
                         v.ended = true;
@@ -643,6 +682,12 @@ impl Worker {
                         break;
                     }
                 };
+                let (format, width, height, len, timestamp) = frame;
+                let data = picture.get_mut(..len).unwrap_or_default();
+                if !enabled {
+                    fill_black(format, width, height, data);
+                }
+                let frame = VideoFrame { format, width, height, data, timestamp };
                 // Pictures at or past the duration limit are not recorded; on a video-only
                 // stream the first of them ends the recording.
                 if let Some(max) = self.max_duration
@@ -712,6 +757,9 @@ impl Worker {
                         frames = left as usize;
                         limit_reached = true;
                     }
+                }
+                if !t.enabled {
+                    samples[..frames * channels].fill(0.0);
                 }
                 let data = &samples[..frames * channels];
                 if i == 0 {

@@ -75,3 +75,35 @@ fn the_async_stream_yields_the_same_events() {
     assert_eq!(names.last(), Some(&"stop"));
     assert!(names.iter().filter(|n| **n == "dataavailable").count() >= 3);
 }
+
+/// `enabled = false` on the audio track: the recording goes on, and records silence.
+#[test]
+fn a_disabled_track_records_silence() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("muted.webm");
+    let stream = MediaStream::with_audio(SynthInput::new(Tone::new(440.0, 48_000, 1), "tone"));
+    let options = MediaRecorderOptions {
+        mime_type: "audio/webm;codecs=pcm".into(),
+        max_duration: Some(Duration::from_millis(400)),
+        ..Default::default()
+    };
+    let rec =
+        MediaRecorder::new(stream, options, mediarec::Destination::file(&path).unwrap()).unwrap();
+    rec.set_track_enabled(mediarec_core::MediaKind::Audio, 0, false).unwrap();
+    assert!(
+        rec.set_track_enabled(mediarec_core::MediaKind::Video, 0, false).is_err(),
+        "no video track"
+    );
+    rec.start(None).unwrap();
+    let names: Vec<&str> =
+        rec.events().iter().map(|e| e.name()).take_while(|n| *n != "stop").collect();
+    assert_eq!(names, ["start", "dataavailable"], "the recording went on");
+    rec.close().unwrap();
+    let pcm = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i", path.to_str().unwrap(), "-f", "s16le", "-"])
+        .output()
+        .expect("ffmpeg is needed; `cargo xtask setup` installs it");
+    assert!(pcm.status.success());
+    assert_eq!(pcm.stdout.len(), 400 * 48 * 2, "400 ms of mono 16-bit samples");
+    assert!(pcm.stdout.iter().all(|b| *b == 0), "silence");
+}
