@@ -31,8 +31,8 @@ fn bench_recorder(c: &mut Criterion) {
     let mut out = vec![0u8; 64 * 1024];
     let mic = TrackDesc { id: TrackId(1), format: TrackFormat::Audio(INPUT), live: true };
     let options = RecorderOptions { mime_type: "audio/webm;codecs=pcm", ..Default::default() };
-    let mut rec =
-        Recorder::new(PcmWebm, &[mic], &options, &mut ring, &mut packet).expect("recorder");
+    let mut rec = Recorder::new(<PcmWebm>::default(), &[mic], &options, &mut ring, &mut packet)
+        .expect("recorder");
     let mut now = Instant::from_micros(0);
     rec.start(now, None).expect("start");
     let mut ts = Duration::ZERO;

@@ -72,50 +72,9 @@ pub fn test_signal(frames: usize, channels: usize, rate: u32) -> Vec<f32> {
         .collect()
 }
 
-/// A build that records PCM (`f32`) into WebM: the recorder benches' [`Formats`], with no
-/// codec cost, so what they measure is the recorder and the muxer.
-///
-/// ```
-/// use mediarec_benches::PcmWebm;
-/// use mediarec_recorder::is_type_supported;
-/// assert!(is_type_supported(&PcmWebm, "audio/webm;codecs=pcm"));
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PcmWebm;
-
-impl Formats for PcmWebm {
-    type Audio = PcmEncoder;
-    type Video = NoEncoder;
-    type Muxer = WebmMuxer;
-    fn supports(&self, c: ContainerId, k: CodecId) -> bool {
-        c == ContainerId::WebM && k == CodecId::PcmF32
-    }
-    fn supports_container(&self, c: ContainerId) -> bool {
-        c == ContainerId::WebM
-    }
-    fn default_codec(&self, _: ContainerId, k: MediaKind) -> Option<CodecId> {
-        (k == MediaKind::Audio).then_some(CodecId::PcmF32)
-    }
-    fn audio_encoder(
-        &mut self,
-        _: CodecId,
-        p: AudioParams,
-        _: EncoderSettings,
-    ) -> Result<PcmEncoder, ErrorKind> {
-        PcmEncoder::try_new(p, PcmFormat::F32)
-    }
-    fn video_encoder(
-        &mut self,
-        _: CodecId,
-        _: VideoParams,
-        _: EncoderSettings,
-    ) -> Result<NoEncoder, ErrorKind> {
-        Err(ErrorKind::Unsupported)
-    }
-    fn muxer(&mut self, c: ContainerId) -> Result<WebmMuxer, ErrorKind> {
-        WebmMuxer::for_container(c).map_err(|_| ErrorKind::Unsupported)
-    }
-}
+/// PCM in WebM, the recorder's formats in these benches: no codec cost, so what is
+/// measured is the recorder and the muxer.
+pub use mediarec_pcm_webm::PcmWebm;
 
 /// A live [`ByteSink`] over a fixed buffer that wraps around: every byte is copied (as into
 /// a real output buffer), none is kept for long, so a bench can run for any number of

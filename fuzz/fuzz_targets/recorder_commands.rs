@@ -4,48 +4,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mediarec_codec_pcm::{PcmEncoder, PcmFormat};
 use mediarec_core::*;
+use mediarec_pcm_webm::PcmWebm;
 use mediarec_recorder::*;
-use mediarec_webm::WebmMuxer;
 
-struct PcmWebm;
+/// PCM in WebM with a small index, as firmware would build it.
+type Formats64 = PcmWebm<8192, 64>;
 
-impl Formats for PcmWebm {
-    type Audio = PcmEncoder;
-    type Video = NoEncoder;
-    type Muxer = WebmMuxer<64>;
-    fn supports(&self, c: ContainerId, k: CodecId) -> bool {
-        c == ContainerId::WebM && k == CodecId::PcmF32
-    }
-    fn supports_container(&self, c: ContainerId) -> bool {
-        c == ContainerId::WebM
-    }
-    fn default_codec(&self, _: ContainerId, k: MediaKind) -> Option<CodecId> {
-        (k == MediaKind::Audio).then_some(CodecId::PcmF32)
-    }
-    fn audio_encoder(
-        &mut self,
-        _: CodecId,
-        p: AudioParams,
-        _: EncoderSettings,
-    ) -> Result<PcmEncoder, ErrorKind> {
-        PcmEncoder::try_new(p, PcmFormat::F32)
-    }
-    fn video_encoder(
-        &mut self,
-        _: CodecId,
-        _: VideoParams,
-        _: EncoderSettings,
-    ) -> Result<NoEncoder, ErrorKind> {
-        Err(ErrorKind::Unsupported)
-    }
-    fn muxer(&mut self, c: ContainerId) -> Result<WebmMuxer<64>, ErrorKind> {
-        WebmMuxer::for_container(c).map_err(|_| ErrorKind::Unsupported)
-    }
-}
-
-fn drain(rec: &mut Recorder<'_, PcmWebm>, out: &mut [u8], last: &mut Option<RecorderEvent>) {
+fn drain(rec: &mut Recorder<'_, Formats64>, out: &mut [u8], last: &mut Option<RecorderEvent>) {
     for _ in 0..100_000 {
         match rec.poll_output(out) {
             Output::Wait(_) => return,
@@ -69,7 +35,10 @@ fuzz_target!(|data: &[u8]| {
         seekable: data.first().is_some_and(|b| b & 1 == 1),
         ..Default::default()
     };
-    let Ok(mut rec) = Recorder::new(PcmWebm, &[mic], &opts, &mut ring, &mut packet) else { return };
+    let Ok(mut rec) = Recorder::new(Formats64::default(), &[mic], &opts, &mut ring, &mut packet)
+    else {
+        return;
+    };
     let mut out = [0u8; 97];
     let mut now = Instant::from_micros(0);
     let mut ts = Duration::ZERO;

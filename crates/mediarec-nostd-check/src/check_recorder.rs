@@ -1,54 +1,18 @@
 //! `mediarec-recorder` (with `mediarec-codec-pcm` and `mediarec-source-synth`): 200 ms of
 //! a 1 kHz tone recorded as PCM in WebM through the sans-IO recorder, in stack buffers.
 
-use mediarec_codec_pcm::{PcmEncoder, PcmFormat};
-use mediarec_core::{
-    AudioParams, CodecId, ContainerId, Duration, EncoderSettings, ErrorKind, Formats, Instant,
-    MediaKind, NoEncoder, TrackId, VideoParams,
-};
+use mediarec_codec_pcm::PcmFormat;
+use mediarec_core::{AudioParams, Duration, Instant, TrackId};
+use mediarec_pcm_webm::PcmWebm;
 use mediarec_recorder::{
     Output, Recorder, RecorderEvent, RecorderOptions, RecordingState, TrackDesc, TrackFormat,
 };
 use mediarec_source_synth::{AudioSource, Tone};
-use mediarec_webm::WebmMuxer;
+
+/// 16-bit PCM in WebM with 2 KiB packets and 16 cue points.
+type Small = PcmWebm<2048, 16>;
 
 use crate::ensure;
-
-struct PcmWebm;
-
-impl Formats for PcmWebm {
-    type Audio = PcmEncoder<2048>;
-    type Video = NoEncoder;
-    type Muxer = WebmMuxer<16>;
-    fn supports(&self, c: ContainerId, k: CodecId) -> bool {
-        c == ContainerId::WebM && k == CodecId::PcmS16
-    }
-    fn supports_container(&self, c: ContainerId) -> bool {
-        c == ContainerId::WebM
-    }
-    fn default_codec(&self, _: ContainerId, k: MediaKind) -> Option<CodecId> {
-        (k == MediaKind::Audio).then_some(CodecId::PcmS16)
-    }
-    fn audio_encoder(
-        &mut self,
-        _: CodecId,
-        p: AudioParams,
-        _: EncoderSettings,
-    ) -> Result<Self::Audio, ErrorKind> {
-        PcmEncoder::try_new(p, PcmFormat::S16)
-    }
-    fn video_encoder(
-        &mut self,
-        _: CodecId,
-        _: VideoParams,
-        _: EncoderSettings,
-    ) -> Result<NoEncoder, ErrorKind> {
-        Err(ErrorKind::Unsupported)
-    }
-    fn muxer(&mut self, c: ContainerId) -> Result<Self::Muxer, ErrorKind> {
-        WebmMuxer::for_container(c).map_err(|_| ErrorKind::Unsupported)
-    }
-}
 
 pub fn run() -> Result<(), &'static str> {
     let mic = TrackDesc {
@@ -58,14 +22,20 @@ pub fn run() -> Result<(), &'static str> {
     };
     let (mut ring, mut packet) = ([0u8; 8 * 1024], [0u8; 2048]);
     let opts = RecorderOptions { seekable: true, ..RecorderOptions::default() };
-    let mut rec = Recorder::new(PcmWebm, &[mic], &opts, &mut ring, &mut packet)
-        .map_err(|_| "construct the recorder")?;
+    let mut rec = Recorder::new(
+        Small { default_format: PcmFormat::S16 },
+        &[mic],
+        &opts,
+        &mut ring,
+        &mut packet,
+    )
+    .map_err(|_| "construct the recorder")?;
     let mut file = [0u8; 16 * 1024];
     let mut len = 0usize;
     let mut events = [None; 4];
     let mut n_events = 0;
     let mut out = [0u8; 512];
-    let mut drain = |rec: &mut Recorder<'_, PcmWebm>| -> Result<(), &'static str> {
+    let mut drain = |rec: &mut Recorder<'_, Small>| -> Result<(), &'static str> {
         loop {
             match rec.poll_output(&mut out) {
                 Output::Bytes(n) | Output::FileOnly(n) => {

@@ -8,10 +8,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::leak;
-use mediarec_codec_pcm::{PcmEncoder, PcmFormat};
 use mediarec_core::*;
+use mediarec_pcm_webm::PcmWebm;
 use mediarec_recorder::*;
-use mediarec_webm::WebmMuxer;
 
 struct Counting;
 
@@ -38,42 +37,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-struct PcmWebm;
-
-impl Formats for PcmWebm {
-    type Audio = PcmEncoder;
-    type Video = NoEncoder;
-    type Muxer = WebmMuxer;
-    fn supports(&self, c: ContainerId, k: CodecId) -> bool {
-        c == ContainerId::WebM && k == CodecId::PcmF32
-    }
-    fn supports_container(&self, c: ContainerId) -> bool {
-        c == ContainerId::WebM
-    }
-    fn default_codec(&self, _: ContainerId, _: MediaKind) -> Option<CodecId> {
-        Some(CodecId::PcmF32)
-    }
-    fn audio_encoder(
-        &mut self,
-        _: CodecId,
-        p: AudioParams,
-        _: EncoderSettings,
-    ) -> Result<PcmEncoder, ErrorKind> {
-        PcmEncoder::try_new(p, PcmFormat::F32)
-    }
-    fn video_encoder(
-        &mut self,
-        _: CodecId,
-        _: VideoParams,
-        _: EncoderSettings,
-    ) -> Result<NoEncoder, ErrorKind> {
-        Err(ErrorKind::Unsupported)
-    }
-    fn muxer(&mut self, c: ContainerId) -> Result<WebmMuxer, ErrorKind> {
-        WebmMuxer::for_container(c).map_err(|_| ErrorKind::Unsupported)
-    }
-}
-
 #[test]
 fn steady_state_recording_allocates_nothing() {
     let mic = TrackDesc {
@@ -86,7 +49,9 @@ fn steady_state_recording_allocates_nothing() {
         seekable: true,
         ..Default::default()
     };
-    let mut rec = Recorder::new(PcmWebm, &[mic], &opts, leak(256 * 1024), leak(16 * 1024)).unwrap();
+    let mut rec =
+        Recorder::new(PcmWebm::<8192>::default(), &[mic], &opts, leak(256 * 1024), leak(16 * 1024))
+            .unwrap();
     let samples = vec![0.25f32; 2 * 480];
     let mut out = vec![0u8; 4096];
     let mut now = Instant::from_micros(0);
@@ -94,7 +59,7 @@ fn steady_state_recording_allocates_nothing() {
     let bytes = std::cell::Cell::new(0usize);
     let events = std::cell::Cell::new(0usize);
     rec.start(now, Some(250)).unwrap();
-    let mut step = |rec: &mut Recorder<'_, PcmWebm>, now: &mut Instant, ts: &mut Duration| {
+    let mut step = |rec: &mut Recorder<'_, PcmWebm<8192>>, now: &mut Instant, ts: &mut Duration| {
         *now = *now + Duration::from_millis(10);
         let frame = AudioFrame {
             samples: Samples::F32(&samples),

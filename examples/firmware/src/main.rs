@@ -91,43 +91,8 @@ impl PcmInput for SynthMic {
 }
 
 /// What this firmware records: `audio/webm;codecs=pcm`, 32-bit float samples as browsers
-/// write them (Matroska `A_PCM/FLOAT/IEEE`).
-struct PcmWebm;
-
-impl Formats for PcmWebm {
-    type Audio = PcmEncoder<PACKET_BYTES>;
-    type Video = NoEncoder;
-    type Muxer = WebmMuxer<CUES>;
-
-    fn supports(&self, container: ContainerId, codec: CodecId) -> bool {
-        container == ContainerId::WebM && codec == CodecId::PcmF32
-    }
-    fn supports_container(&self, container: ContainerId) -> bool {
-        container == ContainerId::WebM
-    }
-    fn default_codec(&self, _: ContainerId, kind: MediaKind) -> Option<CodecId> {
-        (kind == MediaKind::Audio).then_some(CodecId::PcmF32)
-    }
-    fn audio_encoder(
-        &mut self,
-        _: CodecId,
-        input: AudioParams,
-        _: EncoderSettings,
-    ) -> Result<Self::Audio, ErrorKind> {
-        PcmEncoder::try_new(input, PcmFormat::F32)
-    }
-    fn video_encoder(
-        &mut self,
-        _: CodecId,
-        _: VideoParams,
-        _: EncoderSettings,
-    ) -> Result<NoEncoder, ErrorKind> {
-        Err(ErrorKind::Unsupported)
-    }
-    fn muxer(&mut self, container: ContainerId) -> Result<Self::Muxer, ErrorKind> {
-        WebmMuxer::for_container(container).map_err(|_| ErrorKind::Unsupported)
-    }
-}
+/// write them (Matroska `A_PCM/FLOAT/IEEE`), with packets and an index sized for it.
+type PcmWebm = mediarec_pcm_webm::PcmWebm<PACKET_BYTES, CUES>;
 
 /// Where the recorder's output goes: appended bytes, and patches anywhere before the end.
 struct File<'a> {
@@ -217,7 +182,8 @@ fn main() -> ! {
         seekable: true,
         ..Default::default()
     };
-    let rec = match slot.write(Recorder::new(PcmWebm, &[track], &options, ring, packet)) {
+    let rec = match slot.write(Recorder::new(PcmWebm::default(), &[track], &options, ring, packet))
+    {
         Ok(r) => r,
         Err(e) => fail(format_args!("MediaRecorder: {e}")),
     };
