@@ -18,12 +18,9 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use mediarec_codec_pcm::{PcmEncoder, PcmFormat};
 use mediarec_core::{
-    AudioParams, ByteSink, CodecConfig, CodecId, CodecPrivate, ContainerId, Duration,
-    EncoderSettings, ErrorKind, Formats, MediaKind, NoEncoder, PacketInfo, SinkError, VideoParams,
+    ByteSink, CodecConfig, CodecId, CodecPrivate, Duration, PacketInfo, SinkError,
 };
-use mediarec_webm::WebmMuxer;
 
 /// A 48 kHz stereo Opus track as libopus describes it (pre-skip 312, 80 ms pre-roll).
 pub fn opus_config() -> CodecConfig {
