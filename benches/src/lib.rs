@@ -6,7 +6,7 @@
 //!
 //! This library holds the fixtures the benches share: codec configurations and packet
 //! descriptions shaped like real encoder output, a test signal, and a PCM-in-WebM
-//! [`Formats`] for driving the recorder without codec cost. The crate's `opus-limit`
+//! [`Formats`](mediarec_core::Formats) for driving the recorder without codec cost. The crate's `opus-limit`
 //! binary encodes a WAV file with libopus alone, the floor `cargo xtask compare` measures
 //! the recorder against.
 //!
