@@ -1,40 +1,17 @@
 //! The recording pipeline allocates nothing per frame: the sans-IO recorder with this
 //! build's formats (Opus on its encoder thread, WebM), fed 10 ms frames and drained, with
 //! a counting global allocator watching every thread (the encoder thread included).
-#![allow(clippy::unwrap_used, missing_docs, unsafe_code)]
+#![allow(clippy::unwrap_used, missing_docs)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use mediarec_alloc_counter::{CountingAllocator, allocations_in_process};
 
 use mediarec::StdFormats;
 use mediarec_benches::test_signal;
 use mediarec_core::{AudioFrame, AudioParams, Duration, Instant, Samples, TrackId};
 use mediarec_recorder::{Output, Recorder, RecorderOptions, TrackDesc, TrackFormat};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator; only counts calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 #[test]
 fn threaded_opus_into_webm_allocates_nothing_per_frame() {
@@ -82,12 +59,12 @@ fn threaded_opus_into_webm_allocates_nothing_per_frame() {
     for i in 0..300 {
         tick(&mut rec, i, &mut bytes);
     }
-    let (before, bytes_before) = (ALLOCATIONS.load(Ordering::SeqCst), bytes);
+    let (before, bytes_before) = (allocations_in_process(), bytes);
     // 30 s of audio: 3000 frames, 1500 packets, 30 timeslice blobs, 6 clusters.
     for i in 300..3300 {
         tick(&mut rec, i, &mut bytes);
     }
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = allocations_in_process();
     assert!(bytes - bytes_before > 300_000, "packets were muxed: {} bytes", bytes - bytes_before);
     assert_eq!(after - before, 0, "allocations while recording");
     rec.stop(now);

@@ -1,10 +1,9 @@
 //! After the first picture, pushing and pulling must not allocate: a recorder calls them for
 //! every frame. A counting global allocator checks this thread's Rust heap use (libvpx keeps
 //! its own buffers, allocated when the encoder is created).
-#![allow(unsafe_code, clippy::unwrap_used)]
+#![allow(clippy::unwrap_used)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use mediarec_alloc_counter::{CountingAllocator, allocations_on_this_thread as allocations};
 
 use mediarec_codec_vpx::{VpxEncoder, VpxOptions};
 use mediarec_core::{
@@ -12,31 +11,8 @@ use mediarec_core::{
 };
 use mediarec_source_synth::Pattern;
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|c| c.set(c.get() + 1));
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations() -> usize {
-    ALLOCATIONS.with(Cell::get)
-}
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 #[test]
 fn encoding_does_not_allocate_after_the_first_picture() {

@@ -1,41 +1,18 @@
 //! In steady state the recorder allocates nothing per frame: frames in, packets muxed,
 //! outputs drained, timeslice blobs cut — all with a counting global allocator watching.
-#![allow(clippy::unwrap_used, missing_docs, unsafe_code)]
+#![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use mediarec_alloc_counter::{CountingAllocator, allocations_in_process};
 
 use common::leak;
 use mediarec_core::*;
 use mediarec_pcm_webm::PcmWebm;
 use mediarec_recorder::*;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator; only counts calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 #[test]
 fn steady_state_recording_allocates_nothing() {
@@ -92,13 +69,13 @@ fn steady_state_recording_allocates_nothing() {
     for _ in 0..200 {
         step(&mut rec, &mut now, &mut ts);
     }
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations_in_process();
     let (bytes0, events0) = (bytes.get(), events.get());
     // 20 s of audio: 2000 frames, 80 timeslice blobs, several cluster rollovers.
     for _ in 0..2000 {
         step(&mut rec, &mut now, &mut ts);
     }
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = allocations_in_process();
     assert!(bytes.get() - bytes0 > 2000 * 480 * 2 * 4, "the frames were recorded");
     assert!(events.get() - events0 >= 79, "timeslice blobs were cut");
     assert_eq!(after - before, 0, "allocations while recording");
